@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * subdma: the SCSI host, shared by the core and the bus glue.
+ */
+#ifndef SUBDMA_H
+#define SUBDMA_H
+
+#include <linux/completion.h>
+#include <linux/interrupt.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <scsi/scsi_host.h>
+
+#include "subdma_adapter.h"
+#include "subdma_dma.h"
+#include "subdma_regs.h"
+
+struct device;
+struct scsi_cmnd;
+
+/**
+ * struct subdma_stats - what a host has seen, shown in sysfs
+ * @commands: commands the adapter was given
+ * @windows: windows programmed and armed
+ * @mapreg_bytes: bytes moved through the map registers
+ * @direct_bytes: bytes moved in place
+ * @odd_bytes: odd trailing bytes moved by hand
+ * @residual_bytes: bytes commands asked for that did not move
+ * @busy: commands handed back busy (map registers or mapping)
+ * @aborts: aborts
+ * @device_resets: device resets
+ * @bus_resets: bus resets
+ * @host_resets: host resets
+ * @faults: adapter faults: errors, refused commands, counts that disagree
+ * @spurious_irqs: interrupts with no cause
+ */
+struct subdma_stats {
+	u64 commands;
+	u64 windows;
+	u64 mapreg_bytes;
+	u64 direct_bytes;
+	u64 odd_bytes;
+	u64 residual_bytes;
+	u64 busy;
+	u64 aborts;
+	u64 device_resets;
+	u64 bus_resets;
+	u64 host_resets;
+	u64 faults;
+	u64 spurious_irqs;
+};
+
+/**
+ * struct subdma_host - one adapter
+ * @dev: the adapter's device
+ * @shost: its SCSI host
+ * @io: register access
+ * @iobase: first I/O port
+ * @dma: its DMA channel and map registers
+ * @lock: guards everything below, and the adapter's registers
+ * @cmd: the command the adapter holds, if any
+ * @xfer: that command's data
+ * @reset_done: the adapter finished an abort or a reset
+ * @done: completes a command (scsi_done())
+ * @stats: counters
+ */
+struct subdma_host {
+	struct device *dev;
+	struct Scsi_Host *shost;
+	const struct subdma_io_ops *io;
+	unsigned long iobase;
+	struct subdma_dma dma;
+	spinlock_t lock;	/* see the kernel-doc above */
+	struct scsi_cmnd *cmd;
+	struct subdma_transfer xfer;
+	struct completion reset_done;
+	void (*done)(struct scsi_cmnd *cmd);
+	struct subdma_stats stats;
+};
+
+struct subdma_host *subdma_host_alloc(struct device *dev,
+				      const struct subdma_io_ops *io,
+				      unsigned long iobase);
+int subdma_host_reset_adapter(struct subdma_host *h);
+int subdma_host_add(struct subdma_host *h, const struct subdma_identity *id,
+		    unsigned int irq);
+void subdma_host_remove(struct subdma_host *h);
+void subdma_host_put(struct subdma_host *h);
+irqreturn_t subdma_interrupt(int irq, void *data);
+
+#endif /* SUBDMA_H */

@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * subdma: the bus glue.
+ *
+ * Finds adapters - described by ACPI (id SDM0001), or at the addresses the
+ * io=, irq= and dma= parameters give - claims their I/O ports, IRQ and
+ * DMA channel, and gives the core the PC's 8237 (<asm/dma.h>) and port
+ * I/O.  Linux enumerates an ACPI id that its PnP layer does not list as
+ * a platform device, so this is a platform driver.
+ */
+
+#include <linux/acpi.h>
+#include <linux/dma-mapping.h>
+#include <linux/interrupt.h>
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <asm/dma.h>
+#include <scsi/scsi_host.h>
+
+#include "subdma.h"
+
+#define SUBDMA_MAX_LEGACY	4
+
+static int io[SUBDMA_MAX_LEGACY];
+static unsigned int io_count;
+module_param_hw_array(io, int, ioport, &io_count, 0444);
+MODULE_PARM_DESC(io, "I/O base of each adapter firmware does not describe");
+
+static int irq[SUBDMA_MAX_LEGACY];
+static unsigned int irq_count;
+module_param_hw_array(irq, int, irq, &irq_count, 0444);
+MODULE_PARM_DESC(irq, "IRQ of each io= adapter (default: as jumpered)");
+
+static int dma[SUBDMA_MAX_LEGACY];
+static unsigned int dma_count;
+module_param_hw_array(dma, int, dma, &dma_count, 0444);
+MODULE_PARM_DESC(dma, "DMA channel of each io= adapter (default: as jumpered)");
+
+static struct platform_device *legacy_dev[SUBDMA_MAX_LEGACY];
+static int legacy_err[SUBDMA_MAX_LEGACY];
+
+/* The PC's system DMA controller */
+
+static unsigned long subdma_8237_claim(void)
+	__acquires(&dma_spin_lock)
+{
+	return claim_dma_lock();
+}
+
+static void subdma_8237_release(unsigned long flags)
+	__releases(&dma_spin_lock)
+{
+	release_dma_lock(flags);
+}
+
+static void subdma_8237_disable(unsigned int chan)
+{
+	disable_dma(chan);
+}
+
+static void subdma_8237_enable(unsigned int chan)
+{
+	enable_dma(chan);
+}
+
+static void subdma_8237_clear_ff(unsigned int chan)
+{
+	clear_dma_ff(chan);
+}
+
+static void subdma_8237_set_mode(unsigned int chan, bool to_memory)
+{
+	/* the 8237 names directions from the device: it reads into memory */
+	set_dma_mode(chan, to_memory ? DMA_MODE_READ : DMA_MODE_WRITE);
+}
+
+static void subdma_8237_set_addr(unsigned int chan, unsigned int addr)
+{
+	set_dma_addr(chan, addr);
+}
+
+static void subdma_8237_set_count(unsigned int chan, unsigned int count)
+{
+	set_dma_count(chan, count);
+}
+
+static int subdma_8237_residue(unsigned int chan)
+{
+	return get_dma_residue(chan);
+}
+
+static const struct subdma_isadma_ops subdma_8237_ops = {
+	.claim		= subdma_8237_claim,
+	.release	= subdma_8237_release,
+	.disable	= subdma_8237_disable,
+	.enable		= subdma_8237_enable,
+	.clear_ff	= subdma_8237_clear_ff,
+	.set_mode	= subdma_8237_set_mode,
+	.set_addr	= subdma_8237_set_addr,
+	.set_count	= subdma_8237_set_count,
+	.residue	= subdma_8237_residue,
+};
+
+/* The adapter's registers, in I/O space */
+
+static u8 subdma_port_read(struct subdma_host *h, unsigned int reg)
+{
+	return inb(h->iobase + reg);
+}
+
+static void subdma_port_write(struct subdma_host *h, unsigned int reg, u8 val)
+{
+	outb(val, h->iobase + reg);
+}
+
+static const struct subdma_io_ops subdma_port_ops = {
+	.read	= subdma_port_read,
+	.write	= subdma_port_write,
+};
+
+/* Firmware resources */
+
+#ifdef CONFIG_ACPI
+static acpi_status subdma_acpi_dma(struct acpi_resource *res, void *data)
+{
+	int *chan = data;
+
+	if (res->type == ACPI_RESOURCE_TYPE_DMA && res->data.dma.channel_count)
+		*chan = res->data.dma.channels[0];
+	return AE_OK;
+}
+#endif
+
+/* The DMA channel: a platform resource, or the DMA descriptor of _CRS */
+static int subdma_dma_channel(struct platform_device *pdev)
+{
+	struct resource *res = platform_get_resource(pdev, IORESOURCE_DMA, 0);
+	int chan = -1;
+
+	if (res)
+		return res->start;
+#ifdef CONFIG_ACPI
+	if (ACPI_HANDLE(&pdev->dev))
+		acpi_walk_resources(ACPI_HANDLE(&pdev->dev), METHOD_NAME__CRS,
+				    subdma_acpi_dma, &chan);
+#endif
+	return chan;
+}
+
+/* The adapter reports its jumpers; a given IRQ or channel must match them */
+static int subdma_check_jumpers(struct device *dev, int *irqp, int *dmap,
+				const struct subdma_identity *id,
+				unsigned long iobase)
+{
+	if (*irqp > 0 && *irqp != id->irq) {
+		dev_err(dev, "irq=%d, but the adapter at 0x%lx is set to IRQ %u\n",
+			*irqp, iobase, id->irq);
+		return -EINVAL;
+	}
+	if (*dmap >= 0 && *dmap != id->dma) {
+		dev_err(dev, "dma=%d, but the adapter at 0x%lx is set to channel %u\n",
+			*dmap, iobase, id->dma);
+		return -EINVAL;
+	}
+	*irqp = id->irq;
+	*dmap = id->dma;
+	return 0;
+}
+
+static int subdma_probe_adapter(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct subdma_identity id;
+	struct subdma_host *h;
+	struct resource *res;
+	unsigned long iobase;
+	int irqn, chan, ret;
+
+	res = platform_get_resource(pdev, IORESOURCE_IO, 0);
+	if (!res) {
+		dev_err(dev, "no I/O ports described\n");
+		return -ENODEV;
+	}
+	iobase = res->start;
+	irqn = platform_get_irq_optional(pdev, 0);
+	chan = subdma_dma_channel(pdev);
+
+	if (!devm_request_region(dev, iobase, SUBDMA_IO_EXTENT, dev_name(dev))) {
+		dev_err(dev, "I/O ports 0x%lx-0x%lx are busy\n", iobase,
+			iobase + SUBDMA_IO_EXTENT - 1);
+		return -EBUSY;
+	}
+	h = subdma_host_alloc(dev, &subdma_port_ops, iobase);
+	if (!h)
+		return -ENOMEM;
+	ret = subdma_adapter_identify(h, &id);
+	if (ret) {
+		dev_err(dev, "no subdma adapter answers at io=0x%lx\n", iobase);
+		goto put;
+	}
+	ret = subdma_check_jumpers(dev, &irqn, &chan, &id, iobase);
+	if (ret)
+		goto put;
+	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(24));
+	if (ret) {
+		dev_err(dev, "cannot restrict DMA to 24 bits\n");
+		goto put;
+	}
+	ret = request_dma(chan, dev_name(dev));
+	if (ret) {
+		dev_err(dev, "DMA channel %d is busy (see /proc/dma)\n", chan);
+		goto put;
+	}
+	ret = subdma_dma_init(&h->dma, dev, &subdma_8237_ops, chan);
+	if (ret) {
+		dev_err(dev, "no map registers below 16 MiB for DMA channel %d\n",
+			chan);
+		goto free_dma;
+	}
+	ret = subdma_host_reset_adapter(h);
+	if (ret) {
+		dev_err(dev, "adapter at 0x%lx does not finish its reset\n",
+			iobase);
+		goto exit_dma;
+	}
+	ret = request_irq(irqn, subdma_interrupt, 0, dev_name(dev), h);
+	if (ret) {
+		dev_err(dev, "IRQ %d is busy (see /proc/interrupts)\n", irqn);
+		goto exit_dma;
+	}
+	ret = subdma_host_add(h, &id, irqn);
+	if (ret)
+		goto free_irq;
+	platform_set_drvdata(pdev, h);
+	dev_info(dev, "adapter rev %u.%u at io 0x%lx, IRQ %d, DMA %d (%d-bit), SCSI id %u\n",
+		 id.rev >> 4, id.rev & 0xf, iobase, irqn, chan,
+		 chan >= 4 ? 16 : 8, id.hostid);
+	return 0;
+
+free_irq:
+	free_irq(irqn, h);
+exit_dma:
+	subdma_dma_exit(&h->dma);
+free_dma:
+	free_dma(chan);
+put:
+	subdma_host_put(h);
+	return ret;
+}
+
+static int subdma_probe(struct platform_device *pdev)
+{
+	int ret = subdma_probe_adapter(pdev);
+
+	/* module init reports why an adapter it was asked for is missing */
+	if (!ACPI_HANDLE(&pdev->dev) && pdev->id >= 0 &&
+	    pdev->id < SUBDMA_MAX_LEGACY)
+		legacy_err[pdev->id] = ret;
+	return ret;
+}
+
+static int subdma_remove(struct platform_device *pdev)
+{
+	struct subdma_host *h = platform_get_drvdata(pdev);
+	unsigned int irqn = h->shost->irq;
+	unsigned int chan = h->dma.chan;
+
+	subdma_host_remove(h);
+	free_irq(irqn, h);
+	subdma_dma_exit(&h->dma);
+	free_dma(chan);
+	subdma_host_put(h);
+	return 0;
+}
+
+static const struct acpi_device_id subdma_acpi_ids[] = {
+	{ SUBDMA_PNP_ID, 0 },
+	{ }
+};
+MODULE_DEVICE_TABLE(acpi, subdma_acpi_ids);
+
+static struct platform_driver subdma_driver = {
+	.probe	= subdma_probe,
+	.remove	= subdma_remove,
+	.driver	= {
+		.name			= "subdma",
+		.acpi_match_table	= ACPI_PTR(subdma_acpi_ids),
+	},
+};
+
+/* Legacy adapters: check the parameters before touching any port */
+
+static bool subdma_irq_valid(int n)
+{
+	return n >= 3 && n <= 15 && n != 8 && n != 13;
+}
+
+static int subdma_check_params(void)
+{
+	unsigned int i, j;
+
+	if (irq_count > io_count || dma_count > io_count) {
+		pr_err("subdma: irq= and dma= need an io= entry each\n");
+		return -EINVAL;
+	}
+	for (i = 0; i < io_count; i++) {
+		if (io[i] < 0x100 || io[i] > 0x10000 - SUBDMA_IO_EXTENT ||
+		    io[i] % SUBDMA_IO_EXTENT) {
+			pr_err("subdma: io=0x%x: an adapter sits at a multiple of 0x%x from 0x100 to 0x%x\n",
+			       io[i], SUBDMA_IO_EXTENT,
+			       0x10000 - SUBDMA_IO_EXTENT);
+			return -EINVAL;
+		}
+		for (j = 0; j < i; j++) {
+			if (io[j] == io[i]) {
+				pr_err("subdma: io=0x%x is given twice\n", io[i]);
+				return -EINVAL;
+			}
+		}
+		if (i < irq_count && !subdma_irq_valid(irq[i])) {
+			pr_err("subdma: irq=%d: not an ISA interrupt an adapter can use (3-7, 9-12, 14, 15)\n",
+			       irq[i]);
+			return -EINVAL;
+		}
+		if (i < dma_count && dma[i] == 4) {
+			pr_err("subdma: dma=4: channel 4 cascades the two DMA controllers\n");
+			return -EINVAL;
+		}
+		if (i < dma_count && (dma[i] < 0 || dma[i] > 7)) {
+			pr_err("subdma: dma=%d: no such channel (0-3 8-bit, 5-7 16-bit)\n",
+			       dma[i]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static void subdma_remove_legacy(void)
+{
+	int i;
+
+	for (i = 0; i < SUBDMA_MAX_LEGACY; i++) {
+		platform_device_unregister(legacy_dev[i]);
+		legacy_dev[i] = NULL;
+	}
+}
+
+static int subdma_add_legacy(unsigned int i)
+{
+	struct resource res[3] = {
+		DEFINE_RES_IO(io[i], SUBDMA_IO_EXTENT),
+	};
+	struct platform_device_info info = {
+		.name = "subdma", .id = i, .res = res, .num_res = 1,
+		.dma_mask = DMA_BIT_MASK(24),
+	};
+	struct platform_device *pdev;
+
+	if (i < irq_count)
+		res[info.num_res++] = (struct resource)DEFINE_RES_IRQ(irq[i]);
+	if (i < dma_count)
+		res[info.num_res++] = (struct resource)DEFINE_RES_DMA(dma[i]);
+	pdev = platform_device_register_full(&info);
+	if (IS_ERR(pdev))
+		return PTR_ERR(pdev);
+	legacy_dev[i] = pdev;
+	/* probing is synchronous: an adapter asked for must be there now */
+	if (!platform_get_drvdata(pdev))
+		return legacy_err[i] ? legacy_err[i] : -ENODEV;
+	return 0;
+}
+
+static int __init subdma_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	ret = subdma_check_params();
+	if (ret)
+		return ret;
+	ret = platform_driver_register(&subdma_driver);
+	if (ret)
+		return ret;
+	for (i = 0; i < io_count; i++) {
+		ret = subdma_add_legacy(i);
+		if (ret) {
+			subdma_remove_legacy();
+			platform_driver_unregister(&subdma_driver);
+			return ret;
+		}
+	}
+	return 0;
+}
+module_init(subdma_init);
+
+static void __exit subdma_exit(void)
+{
+	subdma_remove_legacy();
+	platform_driver_unregister(&subdma_driver);
+}
+module_exit(subdma_exit);
+
+MODULE_DESCRIPTION("subdma ISA SCSI host adapter (subordinate 8237 DMA)");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(SUBDMA);

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * subdma: the DMA layer.
+ *
+ * The 8237 moves one physically contiguous window at a time: at most
+ * 64 KiB (128 KiB on a 16-bit channel), never across such a page, never
+ * above 16 MiB, and in words on a 16-bit channel.  A command whose data
+ * the channel can reach where it lies is mapped with dma_map_sg() and
+ * moved window by window in place; any other goes through the map
+ * registers, a window of bounce memory below 16 MiB that is copied in
+ * before each write window and back, as far as it really moved, after
+ * each read window.
+ */
+
+#include <linux/device.h>
+#include <linux/dma-mapping.h>
+#include <linux/export.h>
+#include <linux/minmax.h>
+#include <linux/scatterlist.h>
+
+#include "subdma_dma.h"
+
+static u32 subdma_page_size(bool wide)
+{
+	return wide ? SZ_128K : SZ_64K;
+}
+
+/**
+ * subdma_window_len() - the longest window the 8237 can run from an address
+ * @addr: bus address of the window's first byte
+ * @avail: contiguous bytes from @addr that the window may cover
+ * @wide: 16-bit channel
+ *
+ * A window stays inside its 64 KiB (8-bit) or 128 KiB (16-bit) DMA page,
+ * and so below 16 MiB; on a 16-bit channel it starts at an even address
+ * and moves whole words.
+ *
+ * Return: the window length in bytes, 0 if no window can start at @addr.
+ */
+u32 subdma_window_len(dma_addr_t addr, u32 avail, bool wide)
+{
+	u32 page = subdma_page_size(wide);
+	u32 len;
+
+	if (addr >= SUBDMA_DMA_LIMIT || (wide && (addr & 1)))
+		return 0;
+	len = min_t(u32, avail, page - (addr & (page - 1)));
+	return wide ? len & ~1U : len;
+}
+EXPORT_SYMBOL_NS_GPL(subdma_window_len, SUBDMA);
+
+/**
+ * subdma_dma_init() - set up a channel and allocate its map registers
+ * @d: the channel
+ * @dev: device with a 24-bit DMA mask
+ * @ops: the 8237
+ * @chan: channel number
+ *
+ * Return: 0, or -ENOMEM when no suitable memory below 16 MiB is free.
+ */
+int subdma_dma_init(struct subdma_dma *d, struct device *dev,
+		    const struct subdma_isadma_ops *ops, unsigned int chan)
+{
+	d->dev = dev;
+	d->ops = ops;
+	d->chan = chan;
+	d->wide = chan >= 4;
+	d->mapregs_busy = false;
+	d->mapregs_size = subdma_page_size(d->wide);
+	d->mapregs = dma_alloc_coherent(dev, d->mapregs_size, &d->mapregs_dma,
+					GFP_KERNEL);
+	if (!d->mapregs)
+		return -ENOMEM;
+	/* A buddy block is aligned to its size; make sure of it anyway */
+	if (subdma_window_len(d->mapregs_dma, d->mapregs_size, d->wide) !=
+	    d->mapregs_size) {
+		dev_err(dev, "map registers at %pad cross a DMA page\n",
+			&d->mapregs_dma);
+		subdma_dma_exit(d);
+		return -ENOMEM;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(subdma_dma_init, SUBDMA);
+
+/**
+ * subdma_dma_exit() - free the map registers of a channel
+ * @d: the channel
+ */
+void subdma_dma_exit(struct subdma_dma *d)
+{
+	if (d->mapregs)
+		dma_free_coherent(d->dev, d->mapregs_size, d->mapregs,
+				  d->mapregs_dma);
+	d->mapregs = NULL;
+}
+EXPORT_SYMBOL_NS_GPL(subdma_dma_exit, SUBDMA);
+
+/*
+ * Can the channel move the first @len bytes of the list where they lie?
+ * Before mapping, CPU physical addresses are what the 8237 would see; after
+ * it, the bus addresses dma_map_sg() returned.
+ */
+static bool subdma_sg_reachable(struct subdma_dma *d, struct scatterlist *sgl,
+				unsigned int nents, u32 len, bool mapped)
+{
+	struct scatterlist *sg;
+	unsigned int i;
+
+	for_each_sg(sgl, sg, nents, i) {
+		u64 addr = mapped ? sg_dma_address(sg) : sg_phys(sg);
+		u32 seg = min_t(u32, mapped ? sg_dma_len(sg) : sg->length, len);
+
+		if (!len)
+			break;
+		if (addr + seg > SUBDMA_DMA_LIMIT)
+			return false;
+		len -= seg;
+		/* words only; the transfer's own odd last byte goes by hand */
+		if (d->wide && ((addr & 1) || ((seg & 1) && len)))
+			return false;
+	}
+	return !len;
+}
+
+/**
+ * subdma_dma_map() - prepare a command's data for the channel
+ * @d: the channel
+ * @t: the transfer to set up
+ * @sgl: the command's scatterlist
+ * @nents: its entries
+ * @len: bytes to move
+ * @dir: direction
+ *
+ * The first half of ScsiPortIoMapTransfer: dma_map_sg() when the channel
+ * reaches every byte in place, the map registers otherwise.  Nothing is
+ * programmed yet.
+ *
+ * Return: 0; -EBUSY when the map registers are taken or -ENOMEM when the
+ * mapping fails, both worth a retry later.
+ */
+int subdma_dma_map(struct subdma_dma *d, struct subdma_transfer *t,
+		   struct scatterlist *sgl, unsigned int nents, u32 len,
+		   enum dma_data_direction dir)
+{
+	*t = (struct subdma_transfer) {
+		.sgl = sgl, .nents = nents, .dir = dir, .len = len,
+	};
+	if (!len)
+		return 0;
+	if (subdma_sg_reachable(d, sgl, nents, len, false)) {
+		t->mapped = dma_map_sg(d->dev, sgl, nents, dir);
+		if (!t->mapped)
+			return -ENOMEM;
+		if (subdma_sg_reachable(d, sgl, t->mapped, len, true)) {
+			t->cur = sgl;
+			return 0;
+		}
+		dma_unmap_sg(d->dev, sgl, nents, dir);
+		t->mapped = 0;
+	}
+	if (d->mapregs_busy)
+		return -EBUSY;
+	d->mapregs_busy = true;
+	t->bounce = true;
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(subdma_dma_map, SUBDMA);
+
+/* Bytes contiguous in bus addresses from the transfer's position */
+static u32 subdma_direct_run(struct subdma_transfer *t, u32 limit,
+			     dma_addr_t *addr)
+{
+	struct scatterlist *sg = t->cur;
+	unsigned int idx = t->cur_idx;
+	u32 run = min(sg_dma_len(sg) - t->cur_off, limit);
+	dma_addr_t next;
+
+	*addr = sg_dma_address(sg) + t->cur_off;
+	next = *addr + run;
+	while (run < limit && ++idx < t->mapped) {
+		sg = sg_next(sg);
+		if (sg_dma_address(sg) != next)
+			break;
+		run += min(sg_dma_len(sg), limit - run);
+		next = *addr + run;
+	}
+	return run;
+}
+
+static void subdma_advance(struct subdma_transfer *t, u32 n)
+{
+	t->done += n;
+	if (!t->mapped)
+		return;
+	t->cur_off += n;
+	while (t->cur_idx + 1 < t->mapped && t->cur_off >= sg_dma_len(t->cur)) {
+		t->cur_off -= sg_dma_len(t->cur);
+		t->cur = sg_next(t->cur);
+		t->cur_idx++;
+	}
+}
+
+/**
+ * subdma_dma_program() - MapTransfer: hand the next window to the channel
+ * @d: the channel
+ * @t: the transfer
+ *
+ * Plans the longest 8237-legal window at the transfer's position, fills
+ * the map registers for a write through them, and programs the channel
+ * under the DMA lock: mask, flip-flop, mode, address, count, unmask.  A
+ * window that is still programmed must be flushed first.
+ *
+ * Return: the window length, 0 when no window is left (or only the odd
+ * last byte of a 16-bit transfer, which goes by hand).
+ */
+u32 subdma_dma_program(struct subdma_dma *d, struct subdma_transfer *t)
+{
+	const struct subdma_isadma_ops *ops = d->ops;
+	bool to_memory = t->dir == DMA_FROM_DEVICE;
+	u32 left = t->len - t->done;
+	unsigned long flags;
+	dma_addr_t addr;
+	u32 len;
+
+	if (t->win_programmed || !left)
+		return 0;
+	if (t->bounce) {
+		addr = d->mapregs_dma;
+		len = min(left, d->mapregs_size);
+	} else {
+		len = subdma_direct_run(t, min(left, d->mapregs_size), &addr);
+	}
+	len = subdma_window_len(addr, len, d->wide);
+	if (!len)
+		return 0;
+	if (t->bounce && !to_memory)
+		sg_pcopy_to_buffer(t->sgl, t->nents, d->mapregs, len, t->done);
+
+	flags = ops->claim();
+	ops->disable(d->chan);
+	ops->clear_ff(d->chan);
+	ops->set_mode(d->chan, to_memory);
+	ops->set_addr(d->chan, addr);
+	ops->set_count(d->chan, len);
+	ops->enable(d->chan);
+	ops->release(flags);
+
+	t->win_addr = addr;
+	t->win_len = len;
+	t->win_programmed = true;
+	dev_dbg(d->dev, "channel %u: window %pad+%u %s\n", d->chan, &addr, len,
+		to_memory ? "in" : "out");
+	return len;
+}
+EXPORT_SYMBOL_NS_GPL(subdma_dma_program, SUBDMA);
+
+/**
+ * subdma_dma_flush() - FlushAdapterBuffers: end the window the channel holds
+ * @d: the channel
+ * @t: the transfer
+ * @moved: bytes the adapter says moved in the window; 0 when the window
+ *	never started (the ScsiPortFlushDma "cancel" case)
+ *
+ * Masks the channel and reads its residue under the DMA lock, copies back
+ * from the map registers the bytes that really moved (reads), and moves
+ * the transfer past them.  Does nothing when no window is programmed, so
+ * every completion path may call it.
+ *
+ * Return: bytes the channel moved by its own count.
+ */
+u32 subdma_dma_flush(struct subdma_dma *d, struct subdma_transfer *t,
+		     u32 moved)
+{
+	const struct subdma_isadma_ops *ops = d->ops;
+	u32 page = subdma_page_size(d->wide);
+	unsigned long flags;
+	u32 by_channel;
+	int residue;
+
+	if (!t->win_programmed)
+		return 0;
+	flags = ops->claim();
+	ops->disable(d->chan);
+	ops->clear_ff(d->chan);
+	residue = ops->residue(d->chan);
+	ops->release(flags);
+	t->win_programmed = false;
+
+	/* The count has 16 bits: a full page window reads alike done or not */
+	by_channel = (t->win_len - residue) & (page - 1);
+	if (!by_channel && moved == t->win_len)
+		by_channel = moved;
+	moved = min(moved, by_channel);
+	dev_dbg(d->dev, "channel %u: flushed, %u of %u moved (channel: %u)\n",
+		d->chan, moved, t->win_len, by_channel);
+	if (t->bounce && t->dir == DMA_FROM_DEVICE && moved)
+		sg_pcopy_from_buffer(t->sgl, t->nents, d->mapregs, moved,
+				     t->done);
+	subdma_advance(t, moved);
+	return by_channel;
+}
+EXPORT_SYMBOL_NS_GPL(subdma_dma_flush, SUBDMA);
+
+/**
+ * subdma_dma_unmap() - release a command's data
+ * @d: the channel
+ * @t: the transfer
+ *
+ * Flushes a window still programmed (moving nothing), then unmaps the
+ * scatterlist or frees the map registers.  Safe to call twice.
+ */
+void subdma_dma_unmap(struct subdma_dma *d, struct subdma_transfer *t)
+{
+	subdma_dma_flush(d, t, 0);
+	if (t->mapped)
+		dma_unmap_sg(d->dev, t->sgl, t->nents, t->dir);
+	t->mapped = 0;
+	if (t->bounce)
+		d->mapregs_busy = false;
+	t->bounce = false;
+}
+EXPORT_SYMBOL_NS_GPL(subdma_dma_unmap, SUBDMA);
+
+/**
+ * subdma_dma_pio_byte() - move the transfer's next byte by hand
+ * @t: the transfer
+ * @byte: data in: the byte the adapter delivered; data out: receives the
+ *	byte to give it
+ *
+ * The odd last byte of a transfer cannot go through a 16-bit channel.
+ */
+void subdma_dma_pio_byte(struct subdma_transfer *t, u8 *byte)
+{
+	if (t->done >= t->len)
+		return;
+	if (t->dir == DMA_FROM_DEVICE)
+		sg_pcopy_from_buffer(t->sgl, t->nents, byte, 1, t->done);
+	else
+		sg_pcopy_to_buffer(t->sgl, t->nents, byte, 1, t->done);
+	subdma_advance(t, 1);
+}
+EXPORT_SYMBOL_NS_GPL(subdma_dma_pio_byte, SUBDMA);

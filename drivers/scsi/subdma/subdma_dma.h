@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * subdma: the DMA layer, Windows' "adapter object" for a subordinate
+ * device.  It plans 8237-legal windows over a command's data, owns the
+ * map registers (bounce memory the 8237 can reach), programs a window
+ * into the channel and flushes it.  It reaches the 8237 only through
+ * struct subdma_isadma_ops.
+ */
+#ifndef SUBDMA_DMA_H
+#define SUBDMA_DMA_H
+
+#include <linux/dma-direction.h>
+#include <linux/scatterlist.h>
+#include <linux/sizes.h>
+#include <linux/types.h>
+
+struct device;
+
+/* What the page registers reach: 24 address bits */
+#define SUBDMA_DMA_LIMIT	SZ_16M
+
+/**
+ * struct subdma_isadma_ops - the system DMA controller, one channel at a time
+ * @claim: take the controller's global lock (claim_dma_lock())
+ * @release: drop it again
+ * @disable: mask the channel
+ * @enable: unmask the channel
+ * @clear_ff: clear the address/count byte flip-flop
+ * @set_mode: single transfer, increment, no autoinit; @to_memory picks
+ *	the direction (device to memory, or memory to device)
+ * @set_addr: bus address of the first byte
+ * @set_count: bytes to move
+ * @residue: bytes the channel has not moved
+ *
+ * All but @claim and @release are called with the lock held.
+ */
+struct subdma_isadma_ops {
+	unsigned long (*claim)(void);
+	void (*release)(unsigned long flags);
+	void (*disable)(unsigned int chan);
+	void (*enable)(unsigned int chan);
+	void (*clear_ff)(unsigned int chan);
+	void (*set_mode)(unsigned int chan, bool to_memory);
+	void (*set_addr)(unsigned int chan, unsigned int addr);
+	void (*set_count)(unsigned int chan, unsigned int count);
+	int (*residue)(unsigned int chan);
+};
+
+/**
+ * struct subdma_dma - one DMA channel and its map registers
+ * @dev: device the memory is mapped for (24-bit DMA mask)
+ * @ops: the 8237
+ * @chan: channel number, 0-3 or 5-7
+ * @wide: 16-bit channel
+ * @mapregs: map registers: one window of bounce memory below 16 MiB,
+ *	aligned so that no window in it crosses a DMA page
+ * @mapregs_dma: their bus address
+ * @mapregs_size: their size: the largest window of the channel
+ * @mapregs_busy: a transfer holds them
+ */
+struct subdma_dma {
+	struct device *dev;
+	const struct subdma_isadma_ops *ops;
+	unsigned int chan;
+	bool wide;
+	void *mapregs;
+	dma_addr_t mapregs_dma;
+	u32 mapregs_size;
+	bool mapregs_busy;
+};
+
+/**
+ * struct subdma_transfer - the data of one command, window by window
+ * @sgl: the command's scatterlist
+ * @nents: its entries
+ * @mapped: entries dma_map_sg() returned; 0 when through map registers
+ * @dir: direction
+ * @len: bytes of the transfer
+ * @done: bytes moved and flushed so far
+ * @bounce: the data goes through the map registers
+ * @cur: direct transfers: mapped entry holding byte @done
+ * @cur_idx: index of @cur among the mapped entries
+ * @cur_off: offset of byte @done in @cur
+ * @win_addr: bus address of the window the channel holds
+ * @win_len: its length
+ * @win_programmed: the channel holds a window that is not flushed yet
+ */
+struct subdma_transfer {
+	struct scatterlist *sgl;
+	unsigned int nents;
+	int mapped;
+	enum dma_data_direction dir;
+	u32 len;
+	u32 done;
+	bool bounce;
+	struct scatterlist *cur;
+	unsigned int cur_idx;
+	u32 cur_off;
+	dma_addr_t win_addr;
+	u32 win_len;
+	bool win_programmed;
+};
+
+u32 subdma_window_len(dma_addr_t addr, u32 avail, bool wide);
+int subdma_dma_init(struct subdma_dma *d, struct device *dev,
+		    const struct subdma_isadma_ops *ops, unsigned int chan);
+void subdma_dma_exit(struct subdma_dma *d);
+int subdma_dma_map(struct subdma_dma *d, struct subdma_transfer *t,
+		   struct scatterlist *sgl, unsigned int nents, u32 len,
+		   enum dma_data_direction dir);
+u32 subdma_dma_program(struct subdma_dma *d, struct subdma_transfer *t);
+u32 subdma_dma_flush(struct subdma_dma *d, struct subdma_transfer *t,
+		     u32 moved);
+void subdma_dma_unmap(struct subdma_dma *d, struct subdma_transfer *t);
+void subdma_dma_pio_byte(struct subdma_transfer *t, u8 *byte);
+
+#endif /* SUBDMA_DMA_H */

@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * subdma: the SCSI host.
+ *
+ * One command at a time, each under the subordinate DMA discipline:
+ *
+ *   queuecommand:  map (dma_map_sg() or the map registers), submit,
+ *                  program the first window, arm it   (ScsiPortIoMapTransfer,
+ *                                                      HwScsiDmaStarted)
+ *   WINDOW irq:    flush, then program and arm the next window
+ *                                                     (ScsiPortFlushDma)
+ *   DONE irq:      flush what is still programmed, unmap, result,
+ *                  scsi_done()                        (RequestComplete)
+ *   abort, resets: stop the adapter, flush even a window that never
+ *                  started, unmap, hand the command back to the midlayer
+ *
+ * Locking: h->lock guards the command and the adapter's registers and is
+ * taken with interrupts off; the 8237's global lock is taken inside it by
+ * the DMA layer, only around the channel's register sequence.  scsi_done()
+ * is called after h->lock is dropped.
+ */
+
+#include <linux/delay.h>
+#include <linux/device.h>
+#include <linux/jiffies.h>
+#include <linux/module.h>
+#include <scsi/scsi.h>
+#include <scsi/scsi_cmnd.h>
+#include <scsi/scsi_device.h>
+#include <scsi/scsi_host.h>
+
+#include "subdma.h"
+
+/* How long the adapter may take to finish an abort or a reset */
+#define SUBDMA_RESET_TIMEOUT	(2 * HZ)
+
+static void subdma_start_window(struct subdma_host *h)
+{
+	u32 len = subdma_dma_program(&h->dma, &h->xfer);
+
+	if (!len)
+		return;
+	h->stats.windows++;
+	subdma_adapter_arm(h, len);
+}
+
+/* WINDOW: flush; false when the adapter and the 8237 disagree */
+static bool subdma_window_end(struct subdma_host *h)
+{
+	u32 moved = subdma_adapter_read32(h, SUBDMA_REG_WIN_MOVED);
+	u32 before = h->xfer.done;
+	u32 by_channel;
+
+	if (!h->xfer.win_programmed)
+		return true;
+	by_channel = subdma_dma_flush(&h->dma, &h->xfer, moved);
+	if (h->xfer.bounce)
+		h->stats.mapreg_bytes += h->xfer.done - before;
+	else
+		h->stats.direct_bytes += h->xfer.done - before;
+	if (by_channel == moved)
+		return true;
+	dev_err(h->dev, "adapter moved %u bytes, DMA channel %u moved %u\n",
+		moved, h->dma.chan, by_channel);
+	return false;
+}
+
+/* ODD: the last byte of a 16-bit transfer goes by hand */
+static void subdma_odd_byte(struct subdma_host *h)
+{
+	u8 byte = 0;
+
+	if (h->xfer.dir == DMA_FROM_DEVICE) {
+		byte = subdma_adapter_read(h, SUBDMA_REG_ODD_BYTE);
+		subdma_dma_pio_byte(&h->xfer, &byte);
+	} else {
+		subdma_dma_pio_byte(&h->xfer, &byte);
+		subdma_adapter_write(h, SUBDMA_REG_ODD_BYTE, byte);
+	}
+	h->stats.odd_bytes++;
+}
+
+static int subdma_host_byte(u8 error)
+{
+	switch (error) {
+	case SUBDMA_ERR_SELECTION_TIMEOUT:
+		return DID_NO_CONNECT;
+	case SUBDMA_ERR_BUS_RESET:
+		return DID_RESET;
+	default:
+		return DID_ERROR;
+	}
+}
+
+/* Flush, unmap, and let go of the command; the caller completes it */
+static struct scsi_cmnd *subdma_release(struct subdma_host *h)
+{
+	struct scsi_cmnd *cmd = h->cmd;
+
+	subdma_dma_flush(&h->dma, &h->xfer, 0);
+	subdma_dma_unmap(&h->dma, &h->xfer);
+	scsi_set_resid(cmd, h->xfer.len - h->xfer.done);
+	h->stats.residual_bytes += h->xfer.len - h->xfer.done;
+	h->cmd = NULL;
+	return cmd;
+}
+
+/* The command ended: DONE, ERROR, ILLEGAL, or the DMA counts disagreed */
+static struct scsi_cmnd *subdma_finish(struct subdma_host *h, u8 isr,
+				       bool dma_ok)
+{
+	struct scsi_cmnd *cmd = h->cmd;
+	u8 error = SUBDMA_ERR_NONE;
+
+	if (!dma_ok || (isr & SUBDMA_ISR_ILLEGAL)) {
+		/* stop what the adapter may still be doing for it */
+		subdma_adapter_command(h, SUBDMA_CMD_ABORT);
+	}
+	subdma_release(h);
+	if (!dma_ok) {
+		set_host_byte(cmd, DID_ERROR);
+	} else if (isr & SUBDMA_ISR_DONE) {
+		cmd->result = subdma_adapter_read(h, SUBDMA_REG_SCSI_STATUS);
+		if (cmd->result == SAM_STAT_CHECK_CONDITION)
+			subdma_adapter_sense(h, cmd->sense_buffer,
+					     SCSI_SENSE_BUFFERSIZE);
+	} else {
+		error = subdma_adapter_read(h, SUBDMA_REG_ERROR);
+		set_host_byte(cmd, subdma_host_byte(error));
+	}
+	if (!dma_ok || (isr & SUBDMA_ISR_ILLEGAL) ||
+	    (error && error != SUBDMA_ERR_SELECTION_TIMEOUT)) {
+		h->stats.faults++;
+		dev_warn(h->dev, "command 0x%02x failed: isr 0x%02x error 0x%02x\n",
+			 cmd->cmnd[0], isr, error);
+	}
+	dev_dbg(h->dev, "command 0x%02x done: result 0x%x, resid %u\n",
+		cmd->cmnd[0], cmd->result, scsi_get_resid(cmd));
+	return cmd;
+}
+
+/**
+ * subdma_interrupt() - the adapter's interrupt handler
+ * @irq: interrupt number
+ * @data: the host
+ *
+ * The ISA line is edge-triggered: causes are acknowledged and ISR is read
+ * again until it is empty, so that none arriving meanwhile is missed.
+ *
+ * Return: IRQ_HANDLED, or IRQ_NONE when no cause was pending.
+ */
+irqreturn_t subdma_interrupt(int irq, void *data)
+{
+	struct subdma_host *h = data;
+	struct scsi_cmnd *done = NULL;
+	unsigned long flags;
+	u8 isr, seen = 0;
+
+	spin_lock_irqsave(&h->lock, flags);
+	while ((isr = subdma_adapter_ack(h))) {
+		bool dma_ok = true;
+
+		seen |= isr;
+		if (isr & SUBDMA_ISR_RESET)
+			complete(&h->reset_done);
+		if (!h->cmd)
+			continue;
+		if (isr & SUBDMA_ISR_WINDOW)
+			dma_ok = subdma_window_end(h);
+		if (dma_ok && (isr & SUBDMA_ISR_ODD))
+			subdma_odd_byte(h);
+		if (!dma_ok || (isr & (SUBDMA_ISR_DONE | SUBDMA_ISR_ERROR |
+				       SUBDMA_ISR_ILLEGAL)))
+			done = subdma_finish(h, isr, dma_ok);
+		else if (isr & (SUBDMA_ISR_WINDOW | SUBDMA_ISR_ODD))
+			subdma_start_window(h);
+	}
+	if (!seen)
+		h->stats.spurious_irqs++;
+	spin_unlock_irqrestore(&h->lock, flags);
+
+	if (done)
+		h->done(done);
+	return seen ? IRQ_HANDLED : IRQ_NONE;
+}
+EXPORT_SYMBOL_NS_GPL(subdma_interrupt, SUBDMA);
+
+static int subdma_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
+{
+	struct subdma_host *h = shost_priv(shost);
+	unsigned long flags;
+	int ret;
+
+	if (cmd->sc_data_direction == DMA_BIDIRECTIONAL) {
+		set_host_byte(cmd, DID_ERROR);
+		h->done(cmd);
+		return 0;
+	}
+	spin_lock_irqsave(&h->lock, flags);
+	if (h->cmd) {
+		ret = SCSI_MLQUEUE_HOST_BUSY;
+		goto out;
+	}
+	ret = subdma_dma_map(&h->dma, &h->xfer, scsi_sglist(cmd),
+			     scsi_sg_count(cmd), scsi_bufflen(cmd),
+			     cmd->sc_data_direction);
+	if (ret) {
+		h->stats.busy++;
+		ret = SCSI_MLQUEUE_HOST_BUSY;
+		goto out;
+	}
+	h->cmd = cmd;
+	h->stats.commands++;
+	dev_dbg(h->dev, "command 0x%02x to %u:%llu, %u bytes %s%s\n",
+		cmd->cmnd[0], cmd->device->id, cmd->device->lun,
+		scsi_bufflen(cmd),
+		cmd->sc_data_direction == DMA_FROM_DEVICE ? "in" : "out",
+		h->xfer.bounce ? " via map registers" : "");
+	subdma_adapter_submit(h, cmd->device->id, cmd->device->lun, cmd->cmnd,
+			      cmd->cmd_len, scsi_bufflen(cmd),
+			      cmd->sc_data_direction == DMA_FROM_DEVICE);
+	/* the adapter may finish before this window starts; see the DONE path */
+	subdma_start_window(h);
+out:
+	spin_unlock_irqrestore(&h->lock, flags);
+	return ret;
+}
+
+/*
+ * Abort or reset: tell the adapter, then flush and unmap the command it
+ * held (even when its window never started) and hand it back to the
+ * midlayer without completing it.  @target < 0 releases any command.
+ */
+static int subdma_eh_run(struct subdma_host *h, u8 op, int target)
+{
+	unsigned long flags;
+	long left;
+
+	spin_lock_irqsave(&h->lock, flags);
+	reinit_completion(&h->reset_done);
+	if (op == SUBDMA_CMD_DEVICE_RESET)
+		subdma_adapter_select(h, target);
+	subdma_adapter_command(h, op);
+	if (h->cmd && (target < 0 || h->cmd->device->id == target))
+		subdma_release(h);
+	spin_unlock_irqrestore(&h->lock, flags);
+
+	left = wait_for_completion_timeout(&h->reset_done, SUBDMA_RESET_TIMEOUT);
+	if (!left)
+		dev_err(h->dev, "adapter did not finish command 0x%02x\n", op);
+	return left ? SUCCESS : FAILED;
+}
+
+static int subdma_eh_abort(struct scsi_cmnd *cmd)
+{
+	struct subdma_host *h = shost_priv(cmd->device->host);
+	unsigned long flags;
+	bool held;
+
+	spin_lock_irqsave(&h->lock, flags);
+	held = h->cmd == cmd;
+	if (held)
+		h->stats.aborts++;
+	spin_unlock_irqrestore(&h->lock, flags);
+	if (!held)
+		return SUCCESS;
+	scmd_printk(KERN_WARNING, cmd, "aborting command 0x%02x\n",
+		    cmd->cmnd[0]);
+	return subdma_eh_run(h, SUBDMA_CMD_ABORT, cmd->device->id);
+}
+
+static int subdma_eh_device_reset(struct scsi_cmnd *cmd)
+{
+	struct subdma_host *h = shost_priv(cmd->device->host);
+
+	h->stats.device_resets++;
+	scmd_printk(KERN_WARNING, cmd, "resetting the device\n");
+	return subdma_eh_run(h, SUBDMA_CMD_DEVICE_RESET, cmd->device->id);
+}
+
+static int subdma_eh_bus_reset(struct scsi_cmnd *cmd)
+{
+	struct subdma_host *h = shost_priv(cmd->device->host);
+
+	h->stats.bus_resets++;
+	scmd_printk(KERN_WARNING, cmd, "resetting the SCSI bus\n");
+	return subdma_eh_run(h, SUBDMA_CMD_BUS_RESET, -1);
+}
+
+static int subdma_eh_host_reset(struct scsi_cmnd *cmd)
+{
+	struct subdma_host *h = shost_priv(cmd->device->host);
+
+	h->stats.host_resets++;
+	scmd_printk(KERN_WARNING, cmd, "resetting the adapter\n");
+	if (subdma_eh_run(h, SUBDMA_CMD_ADAPTER_RESET, -1) != SUCCESS)
+		return FAILED;
+	subdma_adapter_irq_enable(h, true);
+	return subdma_eh_run(h, SUBDMA_CMD_BUS_RESET, -1);
+}
+
+/* Each counter is a read-only file of the SCSI host in sysfs */
+struct subdma_stat_attribute {
+	struct device_attribute attr;
+	size_t offset;
+};
+
+static ssize_t subdma_stat_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct subdma_host *h = shost_priv(class_to_shost(dev));
+	size_t offset = container_of(attr, struct subdma_stat_attribute,
+				     attr)->offset;
+
+	return sysfs_emit(buf, "%llu\n",
+			  READ_ONCE(*(u64 *)((char *)&h->stats + offset)));
+}
+
+#define SUBDMA_STAT_ATTR(field)						\
+static struct subdma_stat_attribute subdma_stat_##field = {		\
+	.attr = {							\
+		.attr = { .name = #field, .mode = 0444 },		\
+		.show = subdma_stat_show,				\
+	},								\
+	.offset = offsetof(struct subdma_stats, field),			\
+}
+
+SUBDMA_STAT_ATTR(commands);
+SUBDMA_STAT_ATTR(windows);
+SUBDMA_STAT_ATTR(mapreg_bytes);
+SUBDMA_STAT_ATTR(direct_bytes);
+SUBDMA_STAT_ATTR(odd_bytes);
+SUBDMA_STAT_ATTR(residual_bytes);
+SUBDMA_STAT_ATTR(busy);
+SUBDMA_STAT_ATTR(aborts);
+SUBDMA_STAT_ATTR(device_resets);
+SUBDMA_STAT_ATTR(bus_resets);
+SUBDMA_STAT_ATTR(host_resets);
+SUBDMA_STAT_ATTR(faults);
+SUBDMA_STAT_ATTR(spurious_irqs);
+
+static struct attribute *subdma_host_attrs[] = {
+	&subdma_stat_commands.attr.attr,
+	&subdma_stat_windows.attr.attr,
+	&subdma_stat_mapreg_bytes.attr.attr,
+	&subdma_stat_direct_bytes.attr.attr,
+	&subdma_stat_odd_bytes.attr.attr,
+	&subdma_stat_residual_bytes.attr.attr,
+	&subdma_stat_busy.attr.attr,
+	&subdma_stat_aborts.attr.attr,
+	&subdma_stat_device_resets.attr.attr,
+	&subdma_stat_bus_resets.attr.attr,
+	&subdma_stat_host_resets.attr.attr,
+	&subdma_stat_faults.attr.attr,
+	&subdma_stat_spurious_irqs.attr.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(subdma_host);
+
+static struct scsi_host_template subdma_template = {
+	.module			= THIS_MODULE,
+	.name			= "subdma",
+	.proc_name		= "subdma",
+	.queuecommand		= subdma_queuecommand,
+	.eh_abort_handler	= subdma_eh_abort,
+	.eh_device_reset_handler = subdma_eh_device_reset,
+	.eh_bus_reset_handler	= subdma_eh_bus_reset,
+	.eh_host_reset_handler	= subdma_eh_host_reset,
+	.can_queue		= 1,
+	.cmd_per_lun		= 1,
+	.this_id		= 7,
+	.sg_tablesize		= SG_ALL,
+	.max_sectors		= 2048,
+	.shost_groups		= subdma_host_groups,
+};
+
+/**
+ * subdma_host_alloc() - allocate the SCSI host of an adapter
+ * @dev: the adapter's device
+ * @io: its register access
+ * @iobase: its first I/O port
+ *
+ * Return: the host, or NULL when out of memory.
+ */
+struct subdma_host *subdma_host_alloc(struct device *dev,
+				      const struct subdma_io_ops *io,
+				      unsigned long iobase)
+{
+	struct Scsi_Host *shost;
+	struct subdma_host *h;
+
+	shost = scsi_host_alloc(&subdma_template, sizeof(*h));
+	if (!shost)
+		return NULL;
+	h = shost_priv(shost);
+	h->dev = dev;
+	h->shost = shost;
+	h->io = io;
+	h->iobase = iobase;
+	h->done = scsi_done;
+	spin_lock_init(&h->lock);
+	init_completion(&h->reset_done);
+	return h;
+}
+EXPORT_SYMBOL_NS_GPL(subdma_host_alloc, SUBDMA);
+
+/**
+ * subdma_host_reset_adapter() - reset the adapter before its IRQ is wired
+ * @h: the host
+ *
+ * Return: 0, or -ETIMEDOUT when the adapter does not finish the reset.
+ */
+int subdma_host_reset_adapter(struct subdma_host *h)
+{
+	int i;
+
+	subdma_adapter_irq_enable(h, false);
+	subdma_adapter_command(h, SUBDMA_CMD_ADAPTER_RESET);
+	for (i = 0; i < 100; i++) {
+		if (subdma_adapter_ack(h) & SUBDMA_ISR_RESET)
+			return 0;
+		usleep_range(1000, 2000);
+	}
+	return -ETIMEDOUT;
+}
+EXPORT_SYMBOL_NS_GPL(subdma_host_reset_adapter, SUBDMA);
+
+/**
+ * subdma_host_add() - register the host and scan its bus
+ * @h: the host, with its DMA channel set up and its IRQ requested
+ * @id: what the adapter says of itself
+ * @irq: its interrupt
+ *
+ * Return: 0 or the error of scsi_add_host().
+ */
+int subdma_host_add(struct subdma_host *h, const struct subdma_identity *id,
+		    unsigned int irq)
+{
+	struct Scsi_Host *shost = h->shost;
+	int ret;
+
+	shost->this_id = id->hostid;
+	shost->max_id = SUBDMA_MAX_TARGETS;
+	shost->max_lun = SUBDMA_MAX_LUNS;
+	shost->max_cmd_len = SUBDMA_MAX_CDB;
+	shost->io_port = h->iobase;
+	shost->n_io_port = SUBDMA_IO_EXTENT;
+	shost->irq = irq;
+	shost->dma_channel = h->dma.chan;
+
+	subdma_adapter_irq_enable(h, true);
+	ret = scsi_add_host(shost, h->dev);
+	if (ret) {
+		subdma_adapter_irq_enable(h, false);
+		return ret;
+	}
+	scsi_scan_host(shost);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(subdma_host_add, SUBDMA);
+
+/**
+ * subdma_host_remove() - unregister the host and silence the adapter
+ * @h: the host
+ *
+ * Commands still in flight finish first: scsi_remove_host() waits for them.
+ */
+void subdma_host_remove(struct subdma_host *h)
+{
+	scsi_remove_host(h->shost);
+	subdma_adapter_irq_enable(h, false);
+}
+EXPORT_SYMBOL_NS_GPL(subdma_host_remove, SUBDMA);
+
+/**
+ * subdma_host_put() - drop the host allocated by subdma_host_alloc()
+ * @h: the host
+ */
+void subdma_host_put(struct subdma_host *h)
+{
+	scsi_host_put(h->shost);
+}
+EXPORT_SYMBOL_NS_GPL(subdma_host_put, SUBDMA);
+
+MODULE_DESCRIPTION("subdma core: SCSI with subordinate (8237) DMA");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Fetch the test kernel: the image that Debian's linux-image-amd64 points
+# to now, unpacked (not installed) under $SUBDMA_CACHE.  Prints the
+# directory, which holds boot/vmlinuz-* and lib/modules/*.
+set -euo pipefail
+. "$(dirname "$0")/../lib/common.sh"
+
+need_packages dpkg-dev
+apt_update_once
+pkg=$(apt-cache depends linux-image-amd64 |
+	awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+[ -n "$pkg" ] || die "cannot tell which kernel linux-image-amd64 is"
+version=$(candidate_version "$pkg")
+out=$SUBDMA_CACHE/kernel-$pkg-$version
+if [ ! -f "$out/.complete" ]; then
+	log "fetching the test kernel $pkg $version"
+	rm -rf "$out"
+	unpack_deb "$pkg" "$out"
+	touch "$out/.complete"
+fi
+echo "$out"

@@ -1,0 +1,129 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared helpers for the project's build and test scripts; sourced, not run.
+# shellcheck shell=bash
+
+SUBDMA_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+SUBDMA_CACHE=${SUBDMA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/subdma}
+export SUBDMA_TOP SUBDMA_CACHE
+
+log() {
+	printf 'subdma: %s\n' "$*" >&2
+}
+
+die() {
+	printf 'subdma: error: %s\n' "$*" >&2
+	exit 1
+}
+
+# Short content hash of files and strings, for cache keys.
+content_hash() {
+	local item
+	for item in "$@"; do
+		if [ -f "$item" ]; then
+			printf '%s\n' "${item#"$SUBDMA_TOP"/}"
+			cat "$item"
+		else
+			printf '%s\n' "$item"
+		fi
+	done | sha256sum | cut -c1-16
+}
+
+apt_updated=
+
+apt_update_once() {
+	[ -n "$apt_updated" ] && return 0
+	log "refreshing the package lists"
+	apt-get update -q >/dev/null || die "apt-get update failed"
+	apt_updated=1
+}
+
+# Install the Debian packages that are not installed yet.
+need_packages() {
+	local missing=() pkg
+	for pkg in "$@"; do
+		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$pkg")
+	done
+	[ "${#missing[@]}" -eq 0 ] && return 0
+	[ "$(id -u)" -eq 0 ] ||
+		die "missing packages: ${missing[*]} (install them, or run as root)"
+	apt_update_once
+	log "installing ${missing[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends "${missing[@]}" >/dev/null ||
+		die "could not install ${missing[*]}"
+}
+
+# Source packages need deb-src entries; add them beside the binary ones.
+enable_deb_src() {
+	if apt-get source --print-uris "$1" >/dev/null 2>&1; then
+		return 0
+	fi
+	[ "$(id -u)" -eq 0 ] || die "no deb-src entry for $1 (add one, or run as root)"
+	local list=/etc/apt/sources.list.d/subdma-deb-src.sources
+	log "adding deb-src entries for Debian ${2:-bookworm}"
+	# apt refuses two entries for one archive that name different keys
+	local signed
+	signed=$(grep -hs '^Signed-By:' /etc/apt/sources.list.d/*.sources | head -n 1)
+	cat >"$list" <<SRC
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+$signed
+
+Types: deb-src
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+$signed
+SRC
+	apt_updated=
+	apt_update_once
+	apt-get source --print-uris "$1" >/dev/null 2>&1 ||
+		die "still no source package $1 after adding $list"
+}
+
+# The version of a binary package that apt would install now.
+candidate_version() {
+	apt-cache policy "$1" | awk '/Candidate:/ { print $2 }'
+}
+
+# Unpack a Debian binary package (no installation) into a directory.
+unpack_deb() {
+	local pkg=$1 dest=$2 tmp
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >/dev/null) ||
+		die "could not download $pkg"
+	mkdir -p "$dest"
+	dpkg-deb -x "$tmp"/*.deb "$dest"
+	rm -rf "$tmp"
+}
+
+# One line per check, then a summary; the caller exits with check_summary.
+checks_passed=0
+checks_failed=0
+
+check_pass() {
+	checks_passed=$((checks_passed + 1))
+	printf 'PASS %s\n' "$1"
+}
+
+check_fail() {
+	checks_failed=$((checks_failed + 1))
+	printf 'FAIL %s%s\n' "$1" "${2:+: $2}"
+}
+
+# check_equal NAME EXPECTED ACTUAL
+check_equal() {
+	if [ "$2" = "$3" ]; then
+		check_pass "$1"
+	else
+		check_fail "$1" "expected '$2', got '$3'"
+	fi
+}
+
+check_summary() {
+	printf '%d passed, %d failed\n' "$checks_passed" "$checks_failed"
+	[ "$checks_failed" -eq 0 ] && [ "$checks_passed" -gt 0 ]
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Build the project's QEMU: Debian's bookworm qemu source package, the
+# patch series in tests/qemu/patches and the adapter's register header,
+# built as a TCG-only qemu-system-x86_64 (with plugin support, for the
+# benchmarks).  The result is cached under $SUBDMA_CACHE, keyed by the
+# source version and the hash of everything that went into it; the path
+# of the binary is printed on stdout.
+set -euo pipefail
+. "$(dirname "$0")/../lib/common.sh"
+
+patches=("$SUBDMA_TOP"/tests/qemu/patches/*.patch)
+regs=$SUBDMA_TOP/drivers/scsi/subdma/subdma_regs.h
+configure_args=(
+	--target-list=x86_64-softmmu --without-default-features --enable-tcg
+	--enable-plugins --disable-docs --disable-install-blobs
+	--disable-werror --firmwarepath=/usr/share/qemu:/usr/share/seabios
+)
+
+need_packages dpkg-dev ninja-build meson pkg-config python3-venv flex bison \
+	libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev \
+	seabios qemu-system-data
+enable_deb_src qemu
+
+version=$(apt-get source --print-uris qemu |
+	sed -n "s/.* qemu_\(.*\)\.dsc .*/\1/p")
+[ -n "$version" ] || die "cannot tell the version of Debian's qemu source"
+key=$(content_hash "$version" "${configure_args[*]}" "$0" "$regs" "${patches[@]}")
+out=$SUBDMA_CACHE/qemu-$version-$key
+if [ -x "$out/qemu-system-x86_64" ] && [ -f "$out/.complete" ]; then
+	echo "$out/qemu-system-x86_64"
+	exit 0
+fi
+
+log "building QEMU $version with the adapter (a few minutes)"
+work=$SUBDMA_CACHE/qemu-build
+rm -rf "$work" "$out"
+mkdir -p "$work" "$SUBDMA_CACHE/downloads"
+(
+	cd "$SUBDMA_CACHE/downloads"
+	apt-get source -q -o APT::Sandbox::User=root --download-only qemu >/dev/null
+	dpkg-source -x "qemu_$version.dsc" "$work/src" >/dev/null 2>&1
+) || die "could not fetch and unpack Debian's qemu $version"
+for patch in "${patches[@]}"; do
+	log "applying $(basename "$patch")"
+	patch -d "$work/src" -p1 -s --no-backup-if-mismatch <"$patch" ||
+		die "$(basename "$patch") does not apply to qemu $version"
+done
+cp "$regs" "$work/src/include/hw/scsi/subdma_regs.h"
+
+mkdir -p "$work/src/build"
+cd "$work/src/build"
+../configure "${configure_args[@]}" >configure.log 2>&1 ||
+	{ tail -n 20 configure.log >&2; die "QEMU configure failed"; }
+ninja -j"$(nproc)" qemu-system-x86_64 tests/plugin/libinsn.so >build.log 2>&1 ||
+	{ grep -E 'error|FAILED' build.log | head -n 20 >&2; die "QEMU build failed"; }
+
+mkdir -p "$out/plugins"
+cp qemu-system-x86_64 "$out/"
+cp tests/plugin/libinsn.so "$out/plugins/"
+echo "$version" >"$out/.complete"
+rm -rf "$work"
+find "$SUBDMA_CACHE" -maxdepth 1 -name 'qemu-*' -type d ! -name "qemu-$version-$key" \
+	! -name qemu-build -exec rm -rf {} +
+log "QEMU ready: $out"
+echo "$out/qemu-system-x86_64"
