@@ -7,7 +7,7 @@
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 
-need_packages dpkg-dev
+need_packages dpkg-dev kmod
 apt_update_once
 pkg=$(apt-cache depends linux-image-amd64 |
 	awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
@@ -18,6 +18,8 @@ if [ ! -f "$out/.complete" ]; then
 	log "fetching the test kernel $pkg $version"
 	rm -rf "$out"
 	unpack_deb "$pkg" "$out"
+	# the package leaves modules.dep to depmod at install time
+	depmod -b "$out" "${pkg#linux-image-}"
 	touch "$out/.complete"
 fi
 echo "$out"

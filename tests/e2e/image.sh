@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Build the end-to-end guest: an initramfs with busybox, sg3_utils, lsscsi
+# and e2fsprogs from Debian's packages (with the shared libraries they
+# need), the test kernel's SCSI, CD-ROM and ext4 modules with their
+# dependencies, the freshly built subdma modules and the guest scripts.
+# Cached by the hash of all of it; prints the initramfs path.
+#   image.sh KERNEL_DIR
+set -euo pipefail
+. "$(dirname "$0")/../lib/common.sh"
+
+kernel_dir=$1
+release=$(basename "$(echo "$kernel_dir"/lib/modules/*)")
+moddir=$kernel_dir/lib/modules/$release
+subdma_ko=("$SUBDMA_TOP"/drivers/scsi/subdma/subdma_core.ko
+	"$SUBDMA_TOP"/drivers/scsi/subdma/subdma.ko)
+tools=(sg_inq sg_readcap sg_turs sg_luns sg_modes sg_requests sg_verify
+	sg_sync sg_dd sg_raw sg_reset lsscsi mke2fs e2fsck)
+# scsi and block, CD-ROM, ext4, and the crypto the checksums ask for
+modules=(sd_mod sr_mod sg isofs ext4 crc32c_generic crct10dif_generic
+	crc64_rocksoft_generic)
+
+need_packages sg3-utils lsscsi e2fsprogs busybox-static cpio kmod
+for ko in "${subdma_ko[@]}"; do
+	[ -f "$ko" ] || die "$ko is missing: build the driver first (make)"
+done
+
+versions=$(dpkg-query -W sg3-utils lsscsi e2fsprogs busybox-static libc6)
+key=$(content_hash "$kernel_dir" "$versions" "${modules[*]}" "${tools[*]}" \
+	"$0" "${subdma_ko[@]}" "$SUBDMA_TOP"/tests/e2e/guest/*)
+out=$SUBDMA_CACHE/e2e-initrd-$key.gz
+if [ -f "$out" ]; then
+	echo "$out"
+	exit 0
+fi
+log "building the guest image"
+
+tree=$(mktemp -d)
+trap 'rm -rf "$tree"' EXIT
+
+# Modules in load order: every module after what it depends on
+declare -A loaded=()
+order=()
+add_module() {
+	local path=$1 dep
+	[ -n "${loaded[$path]:-}" ] && return 0
+	loaded[$path]=1
+	for dep in $(sed -n "s|^$path: *||p" "$moddir/modules.dep"); do
+		add_module "$dep"
+	done
+	order+=("$path")
+}
+for mod in "${modules[@]}"; do
+	path=$(grep -E "(^|/)$mod\.ko(\.[gx]z)?:" "$moddir/modules.dep" | cut -d: -f1)
+	[ -n "$path" ] || die "the test kernel has no module $mod"
+	add_module "$path"
+done
+mkdir -p "$tree/lib/modules"
+for path in "${order[@]}"; do
+	cp "$moddir/$path" "$tree/lib/modules/"
+	basename "$path" >>"$tree/lib/modules/load-order"
+done
+cp "${subdma_ko[@]}" "$tree/lib/modules/"
+
+# Tools with the libraries they link
+for tool in "${tools[@]}"; do
+	bin=$(command -v "$tool") || die "$tool is not installed"
+	mkdir -p "$tree/usr/bin"
+	cp "$bin" "$tree/usr/bin/"
+	for lib in $(ldd "$bin" | grep -oE '/[^ ]+\.so[^ ]*'); do
+		mkdir -p "$tree$(dirname "$lib")"
+		cp -L "$lib" "$tree$lib"
+	done
+done
+ln -s mke2fs "$tree/usr/bin/mkfs.ext4"
+ln -s e2fsck "$tree/usr/bin/fsck.ext4"
+install -m 0755 "$SUBDMA_TOP"/tests/e2e/guest/* "$tree/"
+
+"$SUBDMA_TOP/tests/guest/initramfs.sh" "$out" "$SUBDMA_TOP/tests/e2e/guest/init" "$tree"
+echo "$out"
