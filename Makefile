@@ -3,9 +3,11 @@
 # subdma: top-level targets.  Every target installs what it needs on a
 # Debian 12 machine and caches heavy builds outside the repository.
 #
+#   make run           the main job: boot the emulated adapter, load the
+#                      driver, move real data (a guest shell on a terminal)
+#   make check         run every test
 #   make [W=1] [C=2]   build subdma_core.ko and subdma.ko against KDIR
 #   make qemu          build the project's QEMU with the adapter model
-#   make check         run every test
 
 SHELL := /bin/bash
 
@@ -15,7 +17,7 @@ MODULE_DIR := $(CURDIR)/drivers/scsi/subdma
 KBUILD := $(MAKE) -C $(KDIR) M=$(MODULE_DIR) \
 	CONFIG_SCSI_SUBDMA_CORE=m CONFIG_SCSI_SUBDMA=m
 
-.PHONY: all modules clean qemu check check-adapter
+.PHONY: all modules clean qemu run check check-adapter check-e2e
 
 all: modules
 
@@ -30,10 +32,18 @@ clean:
 qemu:
 	@tests/qemu/build.sh
 
+# The main job on an embedded default machine
+run:
+	@tests/e2e/run.sh demo
+
 # Every test the project has
-check: check-adapter
+check: check-adapter check-e2e
 
 # The adapter model: Linux enumerates it with its resources; QEMU refuses
 # impossible configurations
 check-adapter:
 	@tests/qemu/smoke.sh
+
+# The driver on Debian's kernel under the project's QEMU, with sg3_utils
+check-e2e:
+	@tests/e2e/run.sh check

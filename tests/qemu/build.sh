@@ -28,6 +28,10 @@ version=$(apt-get source --print-uris qemu |
 [ -n "$version" ] || die "cannot tell the version of Debian's qemu source"
 key=$(content_hash "$version" "${configure_args[*]}" "$0" "$regs" "${patches[@]}")
 out=$SUBDMA_CACHE/qemu-$version-$key
+mkdir -p "$SUBDMA_CACHE"
+# one build at a time; a second caller waits and then finds it cached
+exec 9>"$SUBDMA_CACHE/qemu.lock"
+flock 9
 if [ -x "$out/qemu-system-x86_64" ] && [ -f "$out/.complete" ]; then
 	echo "$out/qemu-system-x86_64"
 	exit 0
