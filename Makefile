@@ -17,7 +17,8 @@ MODULE_DIR := $(CURDIR)/drivers/scsi/subdma
 KBUILD := $(MAKE) -C $(KDIR) M=$(MODULE_DIR) \
 	CONFIG_SCSI_SUBDMA_CORE=m CONFIG_SCSI_SUBDMA=m
 
-.PHONY: all modules clean qemu run check check-adapter check-e2e
+.PHONY: all modules clean qemu run check check-style check-kunit \
+	check-adapter check-e2e
 
 all: modules
 
@@ -37,7 +38,15 @@ run:
 	@tests/e2e/run.sh demo
 
 # Every test the project has
-check: check-adapter check-e2e
+check: check-style check-kunit check-adapter check-e2e
+
+# checkpatch --strict on the driver (from a kernel tree), shellcheck
+check-style:
+	@tests/style.sh
+
+# The driver's core under KUnit in UML
+check-kunit:
+	@tests/kunit/run.sh
 
 # The adapter model: Linux enumerates it with its resources; QEMU refuses
 # impossible configurations

@@ -8,6 +8,7 @@
 # Cached by the hash of all of it; prints the initramfs path.
 #   image.sh KERNEL_DIR
 set -euo pipefail
+# shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
 
 kernel_dir=$1
@@ -43,10 +44,11 @@ trap 'rm -rf "$tree"' EXIT
 declare -A loaded=()
 order=()
 add_module() {
-	local path=$1 dep
+	local path=$1 dep deps
 	[ -n "${loaded[$path]:-}" ] && return 0
 	loaded[$path]=1
-	for dep in $(sed -n "s|^$path: *||p" "$moddir/modules.dep"); do
+	read -r -a deps <<<"$(sed -n "s|^$path: *||p" "$moddir/modules.dep")"
+	for dep in "${deps[@]}"; do
 		add_module "$dep"
 	done
 	order+=("$path")

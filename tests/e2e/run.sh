@@ -7,6 +7,7 @@
 #   run.sh demo    the main job on the default machine (a guest shell
 #                  afterwards when attached to a terminal)
 set -euo pipefail
+# shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
 
 mode=${1:-check}
@@ -29,7 +30,8 @@ boot() {
 		-nic none -no-reboot -kernel "$vmlinuz" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 loglevel=4 $append" \
 		-serial "file:$work/$name.log" -d guest_errors \
-		-D "$work/$name.qemu" "$@" >>"$work/$name.qemu" 2>&1 || true
+		-D "$work/$name.qemu" "$@" >"$work/$name.out" 2>&1 || true
+	cat "$work/$name.out" >>"$work/$name.qemu"
 }
 
 # disk ADAPTER ID LUN SIZE [BLOCK-SIZE]: QEMU arguments for a scsi-hd, one a line
@@ -45,9 +47,9 @@ disk() {
 if [ "$mode" = demo ]; then
 	disk_image=$SUBDMA_CACHE/run-disk.img
 	[ -f "$disk_image" ] || truncate -s 256M "$disk_image"
-	args=(-device subdma-isa,id=sd0
+	args=(-device "subdma-isa,id=sd0"
 		-drive "if=none,id=d0,file=$disk_image,format=raw"
-		-device scsi-hd,bus=sd0.0,scsi-id=0,drive=d0)
+		-device "scsi-hd,bus=sd0.0,scsi-id=0,drive=d0")
 	if [ -t 0 ] && [ -t 1 ]; then
 		log "booting; the guest shell follows the demo (exit or Ctrl-A X leaves)"
 		exec "$qemu" -M pc -m 512 -display none -nic none -no-reboot \
@@ -69,7 +71,7 @@ echo "subdma test medium" >"$work/cd/README"
 genisoimage -quiet -V SUBDMA -o "$work/cd.iso" "$work/cd"
 iso="$(($(stat -c %s "$work/cd.iso") / 2048)):$(md5sum <"$work/cd.iso" | cut -d' ' -f1)"
 cd_arg=(-drive "if=none,id=cd,file=$work/cd.iso,format=raw,media=cdrom,readonly=on"
-	-device scsi-cd,bus=sd0.0,scsi-id=3,drive=cd)
+	-device "scsi-cd,bus=sd0.0,scsi-id=3,drive=cd")
 
 # targets ADAPTER: the disks every full configuration has
 targets() {

@@ -4,6 +4,7 @@
 # Print the kernel build tree of the test kernel (Debian's 6.1 headers,
 # the ones linux-headers-amd64 points to), installing them if missing.
 set -euo pipefail
+# shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
 
 pkg=$(apt-cache depends linux-headers-amd64 2>/dev/null |

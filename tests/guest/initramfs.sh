@@ -5,6 +5,7 @@
 # init script as /init, and any further trees copied over the root.
 #   initramfs.sh OUTPUT INIT [TREE...]
 set -euo pipefail
+# shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
 
 [ $# -ge 2 ] || die "usage: $0 OUTPUT INIT [TREE...]"

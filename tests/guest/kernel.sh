@@ -5,6 +5,7 @@
 # to now, unpacked (not installed) under $SUBDMA_CACHE.  Prints the
 # directory, which holds boot/vmlinuz-* and lib/modules/*.
 set -euo pipefail
+# shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
 
 need_packages dpkg-dev kmod

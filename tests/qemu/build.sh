@@ -8,6 +8,7 @@
 # source version and the hash of everything that went into it; the path
 # of the binary is printed on stdout.
 set -euo pipefail
+# shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
 
 patches=("$SUBDMA_TOP"/tests/qemu/patches/*.patch)

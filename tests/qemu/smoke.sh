@@ -7,6 +7,7 @@
 # _CRS), and that the adapter answers at that address; then check that
 # QEMU refuses configurations a real ISA machine could not have.
 set -euo pipefail
+# shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
 
 qemu=$("$SUBDMA_TOP/tests/qemu/build.sh")

@@ -7,6 +7,7 @@
 
 #include <linux/completion.h>
 #include <linux/interrupt.h>
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <scsi/scsi_host.h>
@@ -60,6 +61,7 @@ struct subdma_stats {
  * @lock: guards everything below, and the adapter's registers
  * @cmd: the command the adapter holds, if any
  * @xfer: that command's data
+ * @eh_mutex: one abort or reset at a time (error handler or ioctl)
  * @reset_done: the adapter finished an abort or a reset
  * @done: completes a command (scsi_done())
  * @stats: counters
@@ -73,6 +75,7 @@ struct subdma_host {
 	spinlock_t lock;	/* see the kernel-doc above */
 	struct scsi_cmnd *cmd;
 	struct subdma_transfer xfer;
+	struct mutex eh_mutex;	/* see the kernel-doc above */
 	struct completion reset_done;
 	void (*done)(struct scsi_cmnd *cmd);
 	struct subdma_stats stats;

@@ -79,6 +79,9 @@ int subdma_adapter_identify(struct subdma_host *h, struct subdma_identity *id)
 		return -ENODEV;
 	config = subdma_adapter_read(h, SUBDMA_REG_CONFIG);
 	id->rev = subdma_adapter_read(h, SUBDMA_REG_REV);
+	/* a new major revision would be a different interface */
+	if ((id->rev >> 4) != (SUBDMA_REV >> 4))
+		return -ENODEV;
 	id->irq = config & SUBDMA_CONFIG_IRQ_MASK;
 	id->dma = (config & SUBDMA_CONFIG_DMA_MASK) >> SUBDMA_CONFIG_DMA_SHIFT;
 	id->hostid = subdma_adapter_read(h, SUBDMA_REG_HOSTID) &

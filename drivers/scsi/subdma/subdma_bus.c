@@ -287,6 +287,8 @@ static struct platform_driver subdma_driver = {
 	.driver	= {
 		.name			= "subdma",
 		.acpi_match_table	= ACPI_PTR(subdma_acpi_ids),
+		/* module init checks at once that io= adapters bound */
+		.probe_type		= PROBE_FORCE_SYNCHRONOUS,
 	},
 };
 

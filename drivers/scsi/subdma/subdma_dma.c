@@ -316,6 +316,11 @@ void subdma_dma_unmap(struct subdma_dma *d, struct subdma_transfer *t)
 	if (t->mapped)
 		dma_unmap_sg(d->dev, t->sgl, t->nents, t->dir);
 	t->mapped = 0;
+	/* the CPU owns the buffer again: now the odd byte may land */
+	if (t->odd_pending)
+		sg_pcopy_from_buffer(t->sgl, t->nents, &t->odd_byte, 1,
+				     t->len - 1);
+	t->odd_pending = false;
 	if (t->bounce)
 		d->mapregs_busy = false;
 	t->bounce = false;
@@ -328,16 +333,20 @@ EXPORT_SYMBOL_NS_GPL(subdma_dma_unmap, SUBDMA);
  * @byte: data in: the byte the adapter delivered; data out: receives the
  *	byte to give it
  *
- * The odd last byte of a transfer cannot go through a 16-bit channel.
+ * The odd last byte of a transfer cannot go through a 16-bit channel.  A
+ * byte read is kept until subdma_dma_unmap(), as the buffer may still be
+ * mapped for the device.
  */
 void subdma_dma_pio_byte(struct subdma_transfer *t, u8 *byte)
 {
-	if (t->done >= t->len)
+	if (t->done != t->len - 1)
 		return;
-	if (t->dir == DMA_FROM_DEVICE)
-		sg_pcopy_from_buffer(t->sgl, t->nents, byte, 1, t->done);
-	else
+	if (t->dir == DMA_FROM_DEVICE) {
+		t->odd_byte = *byte;
+		t->odd_pending = true;
+	} else {
 		sg_pcopy_to_buffer(t->sgl, t->nents, byte, 1, t->done);
+	}
 	subdma_advance(t, 1);
 }
 EXPORT_SYMBOL_NS_GPL(subdma_dma_pio_byte, SUBDMA);

@@ -84,6 +84,8 @@ struct subdma_dma {
  * @win_addr: bus address of the window the channel holds
  * @win_len: its length
  * @win_programmed: the channel holds a window that is not flushed yet
+ * @odd_pending: a read's odd last byte waits for the unmap
+ * @odd_byte: that byte
  */
 struct subdma_transfer {
 	struct scatterlist *sgl;
@@ -99,6 +101,8 @@ struct subdma_transfer {
 	dma_addr_t win_addr;
 	u32 win_len;
 	bool win_programmed;
+	bool odd_pending;
+	u8 odd_byte;
 };
 
 u32 subdma_window_len(dma_addr_t addr, u32 avail, bool wide);

@@ -33,6 +33,8 @@
 
 /* How long the adapter may take to finish an abort or a reset */
 #define SUBDMA_RESET_TIMEOUT	(2 * HZ)
+/* Causes that keep coming back are an adapter gone wrong, or gone */
+#define SUBDMA_IRQ_ROUNDS	16
 
 static void subdma_start_window(struct subdma_host *h)
 {
@@ -112,11 +114,6 @@ static struct scsi_cmnd *subdma_finish(struct subdma_host *h, u8 isr,
 	struct scsi_cmnd *cmd = h->cmd;
 	u8 error = SUBDMA_ERR_NONE;
 
-	if (!dma_ok || (isr & SUBDMA_ISR_ILLEGAL)) {
-		/* stop what the adapter may still be doing for it */
-		subdma_adapter_command(h, SUBDMA_CMD_ABORT);
-	}
-	subdma_release(h);
 	if (!dma_ok) {
 		set_host_byte(cmd, DID_ERROR);
 	} else if (isr & SUBDMA_ISR_DONE) {
@@ -128,6 +125,10 @@ static struct scsi_cmnd *subdma_finish(struct subdma_host *h, u8 isr,
 		error = subdma_adapter_read(h, SUBDMA_REG_ERROR);
 		set_host_byte(cmd, subdma_host_byte(error));
 	}
+	/* stop what the adapter may still be doing for the command */
+	if (!dma_ok || (isr & SUBDMA_ISR_ILLEGAL))
+		subdma_adapter_command(h, SUBDMA_CMD_ABORT);
+	subdma_release(h);
 	if (!dma_ok || (isr & SUBDMA_ISR_ILLEGAL) ||
 	    (error && error != SUBDMA_ERR_SELECTION_TIMEOUT)) {
 		h->stats.faults++;
@@ -155,11 +156,17 @@ irqreturn_t subdma_interrupt(int irq, void *data)
 	struct scsi_cmnd *done = NULL;
 	unsigned long flags;
 	u8 isr, seen = 0;
+	int rounds = 0;
 
 	spin_lock_irqsave(&h->lock, flags);
 	while ((isr = subdma_adapter_ack(h))) {
 		bool dma_ok = true;
 
+		if (++rounds > SUBDMA_IRQ_ROUNDS) {
+			dev_err_ratelimited(h->dev, "interrupt causes 0x%02x do not clear\n",
+					    isr);
+			break;
+		}
 		seen |= isr;
 		if (isr & SUBDMA_ISR_RESET)
 			complete(&h->reset_done);
@@ -172,8 +179,8 @@ irqreturn_t subdma_interrupt(int irq, void *data)
 		if (!dma_ok || (isr & (SUBDMA_ISR_DONE | SUBDMA_ISR_ERROR |
 				       SUBDMA_ISR_ILLEGAL)))
 			done = subdma_finish(h, isr, dma_ok);
-		else if (isr & (SUBDMA_ISR_WINDOW | SUBDMA_ISR_ODD))
-			subdma_start_window(h);
+		else if ((isr & SUBDMA_ISR_WINDOW) && !(isr & SUBDMA_ISR_ODD))
+			subdma_start_window(h);	/* ODD ends the data phase */
 	}
 	if (!seen)
 		h->stats.spurious_irqs++;
@@ -228,24 +235,34 @@ out:
 
 /*
  * Abort or reset: tell the adapter, then flush and unmap the command it
- * held (even when its window never started) and hand it back to the
- * midlayer without completing it.  @target < 0 releases any command.
+ * held (even when its window never started).  An aborted command goes
+ * back to the error handler, which owns it; a reset may also come from
+ * the SG_SCSI_RESET ioctl with a command in flight, so the command a
+ * reset releases is completed with DID_RESET - which does nothing when
+ * the error handler owns it.  @target < 0 releases any command.
  */
 static int subdma_eh_run(struct subdma_host *h, u8 op, int target)
 {
+	struct scsi_cmnd *released = NULL;
 	unsigned long flags;
 	long left;
 
+	mutex_lock(&h->eh_mutex);
 	spin_lock_irqsave(&h->lock, flags);
 	reinit_completion(&h->reset_done);
 	if (op == SUBDMA_CMD_DEVICE_RESET)
 		subdma_adapter_select(h, target);
 	subdma_adapter_command(h, op);
 	if (h->cmd && (target < 0 || h->cmd->device->id == target))
-		subdma_release(h);
+		released = subdma_release(h);
 	spin_unlock_irqrestore(&h->lock, flags);
 
+	if (released && op != SUBDMA_CMD_ABORT) {
+		set_host_byte(released, DID_RESET);
+		h->done(released);
+	}
 	left = wait_for_completion_timeout(&h->reset_done, SUBDMA_RESET_TIMEOUT);
+	mutex_unlock(&h->eh_mutex);
 	if (!left)
 		dev_err(h->dev, "adapter did not finish command 0x%02x\n", op);
 	return left ? SUCCESS : FAILED;
@@ -399,6 +416,7 @@ struct subdma_host *subdma_host_alloc(struct device *dev,
 	h->iobase = iobase;
 	h->done = scsi_done;
 	spin_lock_init(&h->lock);
+	mutex_init(&h->eh_mutex);
 	init_completion(&h->reset_done);
 	return h;
 }

@@ -11,9 +11,10 @@ say "loading the driver"
 insmod /lib/modules/subdma_core.ko
 insmod /lib/modules/subdma.ko
 # the midlayer scans asynchronously; wait for the disks' sg nodes
-for i in $(seq 50); do
-	ls /sys/class/scsi_generic/ 2>/dev/null | grep -q sg && break
+tries=0
+while [ ! -e /sys/class/scsi_generic/sg0 ] && [ $tries -lt 50 ]; do
 	sleep 0.2
+	tries=$((tries + 1))
 done
 sleep 0.5
 dmesg | grep -i subdma | tail -n 5
@@ -22,7 +23,6 @@ say "lsscsi -g"
 lsscsi -g
 
 disk=$(lsscsi -g | awk '$2 == "disk" { print $NF; exit }')
-blk=$(lsscsi -g | awk '$2 == "disk" { print $(NF - 1); exit }')
 [ -n "$disk" ] || { echo "no disk found"; exit 1; }
 say "sg_inq $disk"
 sg_inq "$disk"

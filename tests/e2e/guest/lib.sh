@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Helpers of the guest-side suite: one line per check, and the adapter's
 # factory test interface through /dev/port (see subdma.rst).
+# shellcheck disable=SC2034 # the constants are for the scripts that source this
 
 # busybox runs its own applet of that name before PATH
 lsscsi() { /usr/bin/lsscsi "$@"; }
@@ -34,7 +35,8 @@ check_output() {
 
 # cmdline KEY: the value of KEY=... on the kernel command line
 cmdline() {
-	for arg in $(cat /proc/cmdline); do
+	read -r line </proc/cmdline
+	for arg in $line; do
 		case $arg in
 		"$1"=*) echo "${arg#*=}" ;;
 		esac
@@ -42,6 +44,7 @@ cmdline() {
 }
 
 port_write() {	# PORT BYTE
+	# shellcheck disable=SC2059 # the format is the byte, as an octal escape
 	printf "\\$(printf '%03o' "$2")" | dd of=/dev/port bs=1 seek="$1" 2>/dev/null
 }
 

@@ -9,6 +9,8 @@
 #   e2e_devices=N          SCSI devices the scan must find
 #   e2e_iso=BLOCKS:MD5     the CD's ISO image, for a read-back check
 #   e2e_full=1             also resets, file system, reload and faults
+# shellcheck disable=SC2015 # "test && pass || fail": pass never fails
+# shellcheck source=lib.sh
 . /lib.sh
 
 ios=$(cmdline e2e_io | tr ',' ' ')
@@ -19,7 +21,7 @@ full=$(cmdline e2e_full)
 
 wait_scan() {	# COUNT: until the midlayer's scan has attached COUNT sg nodes
 	i=0
-	while [ "$(ls /sys/class/scsi_generic 2>/dev/null | wc -l)" -lt "$1" ] &&
+	while [ "$(find /sys/class/scsi_generic -name 'sg*' 2>/dev/null | wc -l)" -lt "$1" ] &&
 		[ $i -lt 100 ]; do
 		sleep 0.1
 		i=$((i + 1))
@@ -28,7 +30,7 @@ wait_scan() {	# COUNT: until the midlayer's scan has attached COUNT sg nodes
 }
 
 node_of() {	# TYPE BLOCK-SIZE COLUMN: the first device of that kind
-	lsscsi -g | while read -r addr type rest; do
+	lsscsi -g | while read -r _ type rest; do
 		[ "$type" = "$1" ] || continue
 		sg=$(echo "$rest" | awk '{ print $NF }')
 		sd=$(echo "$rest" | awk '{ print $(NF - 1) }')
@@ -48,8 +50,9 @@ subdma_hosts() {
 
 # roundtrip NAME DEV BS BLOCKS BPT SEEK [OPTIONS]: write, read, compare;
 # OPTIONS go to both sg_dd runs, with "direct" meaning O_DIRECT on DEV
+# shellcheck disable=SC2086 # the options are words
 roundtrip() {
-	name=$1 dev=$2 bs=$3 blocks=$4 bpt=$5 seek=$6 wopts= ropts=
+	name=$1 dev=$2 bs=$3 blocks=$4 bpt=$5 seek=$6 wopts='' ropts=''
 	shift 6
 	for opt in "$@"; do
 		case $opt in
@@ -59,11 +62,9 @@ roundtrip() {
 	done
 	dd if=/dev/urandom of=/tmp/w bs="$bs" count="$blocks" 2>/dev/null
 	rm -f /tmp/r
-	# shellcheck disable=SC2086 # the options are words
 	if ! out=$(sg_dd if=/tmp/w of="$dev" bs="$bs" bpt="$bpt" seek="$seek" \
 			count="$blocks" $wopts 2>&1); then
 		fail "$name: write: $(echo "$out" | tail -n 2 | tr '\n' ' ')"
-	# shellcheck disable=SC2086
 	elif ! out=$(sg_dd if="$dev" of=/tmp/r bs="$bs" bpt="$bpt" skip="$seek" \
 			count="$blocks" $ropts 2>&1); then
 		fail "$name: read: $(echo "$out" | tail -n 2 | tr '\n' ' ')"
@@ -113,7 +114,7 @@ rmmod subdma_core
 # --- load and look
 load_driver "load"
 hosts=$(subdma_hosts | wc -l)
-adapters=$(echo $ios | wc -w)
+adapters=$(echo "$ios" | wc -w)
 [ "$hosts" = "$adapters" ] && pass "one SCSI host per adapter ($hosts)" ||
 	fail "one SCSI host per adapter: $hosts hosts, $adapters adapters"
 found=$(lsscsi -g | wc -l)

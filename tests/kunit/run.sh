@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# KUnit under UML: build the driver's core with its tests into a UML
+# kernel (tests/kunit/.kunitconfig) and run them with kunit.py.  Fails
+# when a case fails or crashes, or when fewer cases ran than expected.
+set -euo pipefail
+# shellcheck source=../lib/common.sh
+. "$(dirname "$0")/../lib/common.sh"
+
+min_cases=40
+need_packages gcc make flex bison bc python3 libc6-dev
+tree=$("$SUBDMA_TOP/tests/kunit/tree.sh")
+build=$SUBDMA_CACHE/kunit-uml-$(basename "$tree")
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+log "building and running the KUnit suites under UML (minutes when cold)"
+status=0
+(cd "$tree" && python3 tools/testing/kunit/kunit.py run \
+	--kunitconfig="$SUBDMA_TOP/tests/kunit/.kunitconfig" \
+	--build_dir="$build" --jobs="$(nproc)") 2>&1 | tee "$out" || status=$?
+
+summary=$(grep -E 'Testing complete\. Ran [0-9]+ tests' "$out" | tail -n 1)
+ran=$(sed -n 's/.*Ran \([0-9]*\) tests.*/\1/p' <<<"$summary")
+passed=$(sed -n 's/.*passed: \([0-9]*\).*/\1/p' <<<"$summary")
+[ -n "$summary" ] || die "kunit.py gave no summary"
+[ "$status" -eq 0 ] || die "kunit.py failed: $summary"
+[ "${ran:-0}" -ge "$min_cases" ] || die "only ${ran:-0} cases ran, want $min_cases"
+[ "$passed" = "$ran" ] || die "not every case passed: $summary"
+log "KUnit: $passed of $ran cases passed"

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Style: checkpatch --strict on the driver, run inside a kernel tree as
+# its maintainers run it, and shellcheck on the project's scripts.
+set -euo pipefail
+# shellcheck source=lib/common.sh
+. "$(dirname "$0")/lib/common.sh"
+
+need_packages shellcheck perl
+tree=$("$SUBDMA_TOP/tests/kunit/tree.sh")
+cd "$tree"
+report=$(perl scripts/checkpatch.pl --strict --terse --no-summary \
+	-f drivers/scsi/subdma/*.[ch] 2>&1) || true
+cd "$SUBDMA_TOP"
+if [ -n "$report" ]; then
+	check_fail "checkpatch --strict on drivers/scsi/subdma" "$report"
+else
+	check_pass "checkpatch --strict on drivers/scsi/subdma"
+fi
+
+mapfile -t scripts < <(cd "$SUBDMA_TOP" &&
+	find . -name '*.sh' -not -path './.git/*' && echo .ci/run tests/e2e/guest/init | tr ' ' '\n')
+if report=$(cd "$SUBDMA_TOP" && shellcheck -x --source-path=SCRIPTDIR "${scripts[@]}" 2>&1); then
+	check_pass "shellcheck on ${#scripts[@]} scripts"
+else
+	check_fail "shellcheck" "$(head -n 30 <<<"$report")"
+fi
+check_summary
