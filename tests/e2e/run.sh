@@ -14,7 +14,7 @@ mode=${1:-check}
 logs=${SUBDMA_E2E_LOGS:-/tmp/subdma-e2e-logs}
 
 log "building the driver"
-make -s -C "$SUBDMA_TOP" modules >/dev/null
+make -s -C "$SUBDMA_TOP" modules 2> >(grep -v "Skipping BTF" >&2) >/dev/null
 qemu=$("$SUBDMA_TOP/tests/qemu/build.sh")
 kernel_dir=$("$SUBDMA_TOP/tests/guest/kernel.sh")
 vmlinuz=$(echo "$kernel_dir"/boot/vmlinuz-*)
