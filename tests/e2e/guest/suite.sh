@@ -44,7 +44,8 @@ node_of() {	# TYPE BLOCK-SIZE COLUMN: the first device of that kind
 
 subdma_hosts() {
 	for h in /sys/class/scsi_host/host*; do
-		[ "$(cat "$h/proc_name")" = subdma ] && echo "${h##*/}"
+		[ -e "$h/proc_name" ] && [ "$(cat "$h/proc_name")" = subdma ] &&
+			echo "${h##*/}"
 	done
 }
 
