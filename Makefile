@@ -6,6 +6,8 @@
 #   make run           the main job: boot the emulated adapter, load the
 #                      driver, move real data (a guest shell on a terminal)
 #   make check         run every test
+#   make bench         subdma against QEMU's other SCSI adapters; writes
+#                      bench/results.md
 #   make [W=1] [C=2]   build subdma_core.ko and subdma.ko against KDIR
 #   make qemu          build the project's QEMU with the adapter model
 
@@ -14,11 +16,11 @@ SHELL := /bin/bash
 # Debian's 6.1 headers by default (installed when missing)
 KDIR ?= $(shell tests/guest/headers.sh)
 MODULE_DIR := $(CURDIR)/drivers/scsi/subdma
-KBUILD := $(MAKE) -C $(KDIR) M=$(MODULE_DIR) \
+KBUILD = $(MAKE) -C $(KDIR) M=$(MODULE_DIR) \
 	CONFIG_SCSI_SUBDMA_CORE=m CONFIG_SCSI_SUBDMA=m
 
-.PHONY: all modules clean qemu run check check-style check-kunit \
-	check-adapter check-e2e
+.PHONY: all modules clean qemu run bench check check-style check-kunit \
+	check-adapter check-e2e check-bench
 
 all: modules
 
@@ -37,8 +39,12 @@ qemu:
 run:
 	@tests/e2e/run.sh demo
 
+# Benchmark against lsi53c895a, am53c974 and virtio-scsi
+bench:
+	@bench/run.sh full
+
 # Every test the project has
-check: check-style check-kunit check-adapter check-e2e
+check: check-style check-kunit check-adapter check-e2e check-bench
 
 # checkpatch --strict on the driver (from a kernel tree), shellcheck
 check-style:
@@ -56,3 +62,7 @@ check-adapter:
 # The driver on Debian's kernel under the project's QEMU, with sg3_utils
 check-e2e:
 	@tests/e2e/run.sh check
+
+# The benchmark in a tiny smoke mode, so that it cannot rot (not timed)
+check-bench:
+	@bench/run.sh smoke

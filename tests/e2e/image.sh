@@ -6,30 +6,44 @@
 # need), the test kernel's SCSI, CD-ROM and ext4 modules with their
 # dependencies, the freshly built subdma modules and the guest scripts.
 # Cached by the hash of all of it; prints the initramfs path.
-#   image.sh KERNEL_DIR
+#   image.sh KERNEL_DIR [EXTRA_DIR]
+# EXTRA_DIR adds its files to the image and, in EXTRA_DIR/modules, the
+# names of further modules of the test kernel.
 set -euo pipefail
 # shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
 
 kernel_dir=$1
+extra=${2:-}
+extra_modules=()
+if [ -n "$extra" ] && [ -f "$extra/modules" ]; then
+	read -r -a extra_modules <"$extra/modules"
+fi
 release=$(basename "$(echo "$kernel_dir"/lib/modules/*)")
 moddir=$kernel_dir/lib/modules/$release
-subdma_ko=("$SUBDMA_TOP"/drivers/scsi/subdma/subdma_core.ko
-	"$SUBDMA_TOP"/drivers/scsi/subdma/subdma.ko)
+# the driver built for this kernel (SUBDMA_KO_DIR when not the tree's own)
+ko_dir=${SUBDMA_KO_DIR:-$SUBDMA_TOP/drivers/scsi/subdma}
+subdma_ko=("$ko_dir/subdma_core.ko" "$ko_dir/subdma.ko")
 tools=(sg_inq sg_readcap sg_turs sg_luns sg_modes sg_requests sg_verify
 	sg_sync sg_dd sg_raw sg_reset lsscsi mke2fs e2fsck)
 # scsi and block, CD-ROM, ext4, and the crypto the checksums ask for
 modules=(sd_mod sr_mod sg isofs ext4 crc32c_generic crct10dif_generic
-	crc64_rocksoft_generic)
+	crc64_rocksoft_generic "${extra_modules[@]}")
 
-need_packages sg3-utils lsscsi e2fsprogs busybox-static cpio kmod
+need_packages sg3-utils lsscsi e2fsprogs busybox-static cpio
 for ko in "${subdma_ko[@]}"; do
 	[ -f "$ko" ] || die "$ko is missing: build the driver first (make)"
 done
 
-versions=$(dpkg-query -W sg3-utils lsscsi e2fsprogs busybox-static libc6)
-key=$(content_hash "$kernel_dir" "$versions" "${modules[*]}" "${tools[*]}" \
-	"$0" "${subdma_ko[@]}" "$SUBDMA_TOP"/tests/e2e/guest/*)
+# the tools and every library they load are inputs too
+mapfile -t binaries < <(for tool in "${tools[@]}"; do
+	bin=$(command -v "$tool") || die "$tool is not installed"
+	echo "$bin"
+	ldd "$bin" | grep -oE '/[^ ]+\.so[^ ]*' | xargs -r readlink -f
+done | sort -u)
+key=$(content_hash "$kernel_dir" "${modules[*]}" "${tools[*]}" "$0" \
+	"$SUBDMA_TOP/tests/guest/initramfs.sh" /bin/busybox "${binaries[@]}" \
+	"${subdma_ko[@]}" "$SUBDMA_TOP"/tests/e2e/guest/* ${extra:+"$extra"/*})
 out=$SUBDMA_CACHE/e2e-initrd-$key.gz
 if [ -f "$out" ]; then
 	echo "$out"
@@ -54,11 +68,13 @@ add_module() {
 	order+=("$path")
 }
 for mod in "${modules[@]}"; do
-	path=$(grep -E "(^|/)$mod\.ko(\.[gx]z)?:" "$moddir/modules.dep" | cut -d: -f1)
+	grep -qE "/$mod\.ko$" "$moddir/modules.builtin" 2>/dev/null && continue
+	path=$(grep -E "(^|/)$mod\.ko(\.[gx]z)?:" "$moddir/modules.dep" | cut -d: -f1 || true)
 	[ -n "$path" ] || die "the test kernel has no module $mod"
 	add_module "$path"
 done
 mkdir -p "$tree/lib/modules"
+touch "$tree/lib/modules/load-order"
 for path in "${order[@]}"; do
 	cp "$moddir/$path" "$tree/lib/modules/"
 	basename "$path" >>"$tree/lib/modules/load-order"
@@ -78,6 +94,9 @@ done
 ln -s mke2fs "$tree/usr/bin/mkfs.ext4"
 ln -s e2fsck "$tree/usr/bin/fsck.ext4"
 install -m 0755 "$SUBDMA_TOP"/tests/e2e/guest/* "$tree/"
+if [ -n "$extra" ]; then
+	find "$extra" -maxdepth 1 -name '*.sh' -exec install -m 0755 {} "$tree/" \;
+fi
 
 "$SUBDMA_TOP/tests/guest/initramfs.sh" "$out" "$SUBDMA_TOP/tests/e2e/guest/init" "$tree"
 echo "$out"

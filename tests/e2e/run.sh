@@ -13,10 +13,14 @@ set -euo pipefail
 mode=${1:-check}
 logs=${SUBDMA_E2E_LOGS:-/tmp/subdma-e2e-logs}
 
-log "building the driver"
-make -s -C "$SUBDMA_TOP" modules 2> >(grep -v "Skipping BTF" >&2) >/dev/null
+# another kernel (with SUBDMA_KO_DIR, the driver built for it) when given
+kernel_dir=${SUBDMA_KERNEL_DIR:-}
+if [ -z "$kernel_dir" ]; then
+	log "building the driver"
+	make -s -C "$SUBDMA_TOP" modules 2> >(grep -v "Skipping BTF" >&2) >/dev/null
+	kernel_dir=$("$SUBDMA_TOP/tests/guest/kernel.sh")
+fi
 qemu=$("$SUBDMA_TOP/tests/qemu/build.sh")
-kernel_dir=$("$SUBDMA_TOP/tests/guest/kernel.sh")
 vmlinuz=$(echo "$kernel_dir"/boot/vmlinuz-*)
 initrd=$("$SUBDMA_TOP/tests/e2e/image.sh" "$kernel_dir")
 work=$(mktemp -d)
@@ -26,9 +30,10 @@ trap 'rm -rf "$work"' EXIT
 boot() {
 	local name=$1 append=$2
 	shift 2
-	timeout 600 "$qemu" -M pc -m 512 -display none -monitor none \
-		-nic none -no-reboot -kernel "$vmlinuz" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 loglevel=4 $append" \
+	local machine
+	mapfile -t machine < <(guest_machine "$vmlinuz" "$initrd" \
+		"$append ${SUBDMA_E2E_APPEND:-}")
+	timeout 600 "$qemu" "${machine[@]}" -monitor none \
 		-serial "file:$work/$name.log" -d guest_errors \
 		-D "$work/$name.qemu" "$@" >"$work/$name.out" 2>&1 || true
 	cat "$work/$name.out" >>"$work/$name.qemu"
@@ -39,6 +44,7 @@ disks=0
 disk() {
 	local bs=${5:-512}
 	disks=$((disks + 1))
+	rm -f "$work/disk$disks.img"	# every configuration starts empty
 	truncate -s "$4" "$work/disk$disks.img"
 	printf '%s\n' -drive "if=none,id=d$disks,file=$work/disk$disks.img,format=raw" \
 		-device "scsi-hd,bus=$1.0,scsi-id=$2,lun=$3,drive=d$disks,serial=SDM$disks,logical_block_size=$bs,physical_block_size=$bs"
@@ -52,14 +58,14 @@ if [ "$mode" = demo ]; then
 		-device "scsi-hd,bus=sd0.0,scsi-id=0,drive=d0")
 	if [ -t 0 ] && [ -t 1 ]; then
 		log "booting; the guest shell follows the demo (exit or Ctrl-A X leaves)"
-		exec "$qemu" -M pc -m 512 -display none -nic none -no-reboot \
-			-kernel "$vmlinuz" -initrd "$initrd" -serial mon:stdio \
-			-append "console=ttyS0 panic=-1 loglevel=4 e2e=shell" "${args[@]}"
+		mapfile -t machine < <(guest_machine "$vmlinuz" "$initrd" e2e=shell)
+		rm -rf "$work"	# exec skips the EXIT trap
+		exec "$qemu" "${machine[@]}" -serial mon:stdio "${args[@]}"
 	fi
 	log "booting the guest with the adapter and a 256 MiB disk"
 	boot demo "e2e=demo" "${args[@]}"
 	tr -d '\r' <"$work/demo.log" | sed -n '/### loading the driver/,$p' |
-		grep -v subdma-guest-end
+		grep -v subdma-guest-end || true
 	grep -q "data read back matches" "$work/demo.log"
 	exit
 fi
@@ -95,10 +101,16 @@ run() {
 		FAIL\ *) check_fail "$name: ${line#FAIL }" ;;
 		esac
 	done < <(tr -d '\r' <"$console")
-	if grep -q subdma-suite-end "$console"; then
-		check_pass "$name: the suite ran to its end"
-	else
+	# the guest's own count must match what was read off the console
+	local end counted
+	end=$(tr -d '\r' <"$console" | sed -n 's/^subdma-suite-end //p')
+	counted="$(grep -c '^PASS ' < <(tr -d '\r' <"$console")) $(grep -c '^FAIL ' < <(tr -d '\r' <"$console"))"
+	if [ -z "$end" ]; then
 		check_fail "$name: the suite ran to its end" "$(tail -n 5 "$console" | tr -d '\r')"
+	elif [ "$end" != "$counted" ]; then
+		check_fail "$name: the suite ran to its end" "the guest counted $end, the console shows $counted"
+	else
+		check_pass "$name: the suite ran to its end"
 	fi
 	# the kernel's own lines only, not the suite's
 	reports=$(tr -d '\r' <"$console" | grep -E '^\[ *[0-9]+\.[0-9]+\] .*(WARNING|BUG|Oops|Kernel panic|Call Trace|DMA-API)' || true)

@@ -9,10 +9,7 @@ set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 
 need_packages dpkg-dev kmod
-apt_update_once
-pkg=$(apt-cache depends linux-image-amd64 |
-	awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
-[ -n "$pkg" ] || die "cannot tell which kernel linux-image-amd64 is"
+pkg=linux-image-$(kernel_abi)
 version=$(candidate_version "$pkg")
 out=$SUBDMA_CACHE/kernel-$pkg-$version
 if [ ! -f "$out/.complete" ]; then

@@ -30,11 +30,19 @@ content_hash() {
 
 apt_updated=
 
+# Refresh the package lists once an hour at most, whichever script asks
 apt_update_once() {
+	local stamp=$SUBDMA_CACHE/apt-updated
 	[ -n "$apt_updated" ] && return 0
+	apt_updated=1
+	if [ -n "$(find "$stamp" -mmin -60 2>/dev/null)" ]; then
+		return 0
+	fi
+	[ "$(id -u)" -eq 0 ] || return 0
 	log "refreshing the package lists"
 	apt-get update -q >/dev/null || die "apt-get update failed"
-	apt_updated=1
+	mkdir -p "$SUBDMA_CACHE"
+	touch "$stamp"
 }
 
 # Install the Debian packages that are not installed yet.
@@ -64,7 +72,7 @@ enable_deb_src() {
 	log "adding deb-src entries for Debian ${2:-bookworm}"
 	# apt refuses two entries for one archive that name different keys
 	local signed
-	signed=$(grep -hs '^Signed-By:' /etc/apt/sources.list.d/*.sources | head -n 1)
+	signed=$(grep -hs '^Signed-By:' /etc/apt/sources.list.d/*.sources | head -n 1 || true)
 	cat >"$list" <<SRC
 Types: deb-src
 URIs: http://deb.debian.org/debian
@@ -79,9 +87,30 @@ Components: main
 $signed
 SRC
 	apt_updated=
+	rm -f "$SUBDMA_CACHE/apt-updated"
 	apt_update_once
 	apt-get source --print-uris "$1" >/dev/null 2>&1 ||
 		die "still no source package $1 after adding $list"
+}
+
+# The test kernel's ABI (6.1.0-N-amd64): what linux-image-amd64 points to
+# now, so that its image and its headers always match.
+kernel_abi() {
+	local pkg
+	apt_update_once
+	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+		awk '/Depends: linux-image-[0-9]/ { print $2; exit }' || true)
+	[ -n "$pkg" ] || die "cannot tell which kernel linux-image-amd64 is"
+	echo "${pkg#linux-image-}"
+}
+
+# guest_machine VMLINUZ INITRD APPEND: the machine every guest boots on,
+# one argument a line; callers add the console, the devices, the monitor
+# and a timeout.
+guest_machine() {
+	printf '%s\n' -M pc -m 512 -display none -nic none -no-reboot \
+		-kernel "$1" -initrd "$2" \
+		-append "console=ttyS0 panic=-1 loglevel=4 $3"
 }
 
 # The version of a binary package that apt would install now.

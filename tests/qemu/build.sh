@@ -19,7 +19,7 @@ configure_args=(
 	--disable-werror --firmwarepath=/usr/share/qemu:/usr/share/seabios
 )
 
-need_packages dpkg-dev ninja-build meson pkg-config python3-venv flex bison \
+need_packages dpkg-dev gcc make ninja-build meson pkg-config flex bison \
 	libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev \
 	seabios qemu-system-data
 enable_deb_src qemu

@@ -21,11 +21,8 @@ trap 'rm -rf "$work"' EXIT
 truncate -s 64M "$work/disk0.img" "$work/disk1.img"
 
 # qemu_base: the machine every run shares; the adapters come on top.
-qemu_base=(
-	"$qemu" -M pc -m 512 -display none -monitor none -nic none -no-reboot
-	-kernel "$vmlinuz" -initrd "$work/initrd"
-	-append "console=ttyS0 panic=-1 loglevel=4"
-)
+mapfile -t machine < <(guest_machine "$vmlinuz" "$work/initrd" "")
+qemu_base=("$qemu" "${machine[@]}" -monitor none)
 
 # expected_lines IOBASE IRQ DMA: what the guest must report for an adapter
 expected_lines() {
@@ -95,7 +92,9 @@ boot "8-bit and 16-bit channels" 0x340,5,1 0x300,3,5
 refuse() {
 	local name=$1 pattern=$2 out
 	shift 2
-	if out=$(timeout 30 "${qemu_base[@]}" -S -serial none "$@" 2>&1); then
+	local status=0
+	out=$(timeout 10 "${qemu_base[@]}" -S -serial none "$@" 2>&1) || status=$?
+	if [ "$status" -eq 0 ] || [ "$status" -eq 124 ]; then
 		check_fail "refuses $name" "QEMU started"
 	elif grep -q -- "$pattern" <<<"$out"; then
 		check_pass "refuses $name"

@@ -7,8 +7,9 @@
 # busybox runs its own applet of that name before PATH
 lsscsi() { /usr/bin/lsscsi "$@"; }
 
-pass() { echo "PASS $*"; }
-fail() { echo "FAIL $*"; }
+passed=0 failed=0
+pass() { echo "PASS $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL $*"; failed=$((failed + 1)); }
 
 # check NAME COMMAND...: the command's success is the check
 check() {
@@ -81,6 +82,28 @@ FAULT_STALL=1 FAULT_SHORT=2 FAULT_LOST_IRQ=3 FAULT_SPURIOUS_IRQ=4
 FAULT_SEL_TIMEOUT=5 FAULT_BUS_RESET=6 FAULT_CHECK=7
 AT_SUBMIT=0 AT_FIRST_WINDOW=1 AT_LAST_WINDOW=2 AT_STATUS=3
 STAT_WRAPPED=0x13 STAT_UNARMED_DREQ=0x14 STAT_FAULTS=0x16
+
+# wait_scan COUNT: until the midlayer's asynchronous scan attached COUNT
+# sg nodes, or ten seconds passed
+wait_scan() {
+	tries=0
+	while [ "$(find /sys/class/scsi_generic -name 'sg*' 2>/dev/null | wc -l)" -lt "$1" ] &&
+		[ $tries -lt 100 ]; do
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+	sleep 0.3
+}
+
+# first_disk sg|sd: the node of the first disk
+first_disk() {
+	lsscsi -g | awk -v col="$1" '$2 == "disk" { print (col == "sg") ? $NF : $(NF - 1); exit }'
+}
+
+# host_of SG-NODE: the SCSI host (hostN) behind an sg node
+host_of() {
+	basename "$(readlink -f "/sys/class/scsi_generic/${1#/dev/}/device/../..")"
+}
 
 # host_stat HOST NAME: a counter of the driver's SCSI host
 host_stat() { cat "/sys/class/scsi_host/$1/$2"; }

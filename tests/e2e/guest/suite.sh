@@ -19,16 +19,6 @@ devices=$(cmdline e2e_devices)
 iso=$(cmdline e2e_iso)
 full=$(cmdline e2e_full)
 
-wait_scan() {	# COUNT: until the midlayer's scan has attached COUNT sg nodes
-	i=0
-	while [ "$(find /sys/class/scsi_generic -name 'sg*' 2>/dev/null | wc -l)" -lt "$1" ] &&
-		[ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	sleep 0.3
-}
-
 node_of() {	# TYPE BLOCK-SIZE COLUMN: the first device of that kind
 	lsscsi -g | while read -r _ type rest; do
 		[ "$type" = "$1" ] || continue
@@ -126,7 +116,7 @@ sg=$(node_of disk 512 sg)
 sd=$(node_of disk 512 sd)
 sg4k=$(node_of disk 4096 sg)
 sgcd=$(node_of cd/dvd "" sg)
-host=$(basename "$(readlink -f "/sys/class/scsi_generic/${sg#/dev/}/device/../..")")
+host=$(host_of "$sg")
 
 check_output "sg_inq standard data" "Vendor identification: QEMU" sg_inq "$sg"
 check_output "sg_inq VPD 0x00" "Supported VPD pages" sg_inq -p 0x00 "$sg"
@@ -166,7 +156,9 @@ if [ "$full" = 1 ]; then
 	[ -n "$other_lun" ] && pass "a LUN other than 0 is found ($other_lun)" ||
 		fail "a LUN other than 0 is found"
 fi
-if [ -n "$sgcd" ] && [ -n "$iso" ]; then
+if [ -n "$iso" ] && [ -z "$sgcd" ]; then
+	fail "a CD was found"
+elif [ -n "$iso" ]; then
 	check_output "sg_readcap of the CD" "Logical block length=2048 bytes" \
 		sg_readcap "$sgcd"
 	sg_dd if="$sgcd" of=/tmp/iso bs=2048 count="${iso%%:*}" >/dev/null 2>&1
@@ -227,7 +219,7 @@ if [ "$full" = 1 ]; then
 	load_driver "reload"
 	sg=$(node_of disk 512 sg)
 	sd=$(node_of disk 512 sd)
-	host=$(basename "$(readlink -f "/sys/class/scsi_generic/${sg#/dev/}/device/../..")")
+	host=$(host_of "$sg")
 	roundtrip "I/O after reloading" "$sg" 512 2048 128 400
 
 	# --- faults of the adapter; sd retries what the midlayer recovers
@@ -267,6 +259,20 @@ if [ "$full" = 1 ]; then
 fi
 
 # --- watchdogs
+if [ "$(cmdline e2e_debug)" = 1 ]; then
+	errors=$(cat /sys/kernel/debug/dma-api/error_count 2>/dev/null || echo missing)
+	[ "$errors" = 0 ] && pass "the DMA API checker counted no error" ||
+		fail "the DMA API checker counted no error: $errors"
+	rmmod subdma 2>/dev/null
+	rmmod subdma_core 2>/dev/null
+	# kmemleak reports what survived two scans
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	leaks=$(grep -c subdma /sys/kernel/debug/kmemleak 2>/dev/null)
+	[ "${leaks:-0}" = 0 ] && pass "kmemleak finds nothing of subdma after rmmod" ||
+		fail "kmemleak finds nothing of subdma after rmmod: $leaks"
+fi
 for base in $ios; do
 	wrapped=$(test_read $((base)) $STAT_WRAPPED)
 	unarmed=$(test_read $((base)) $STAT_UNARMED_DREQ)
@@ -278,4 +284,4 @@ done
 reports=$(dmesg | grep -E 'WARNING|BUG|Oops|DMA-API|lockdep|Call Trace|possible circular|INFO: task')
 [ -z "$reports" ] && pass "the kernel log has no warning or oops" ||
 	fail "the kernel log has no warning or oops: $(echo "$reports" | head -n 3 | tr '\n' ' ')"
-echo "subdma-suite-end"
+echo "subdma-suite-end $passed $failed"

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Benchmark: subdma against QEMU's other SCSI host adapters, same QEMU,
+# same guest, same disk, one boot per adapter, repetitions interleaved.
+#   run.sh full    128 MiB a workload, 3 repetitions; writes bench/results.md
+#   run.sh smoke   a tiny run that checks the benchmark still works
+# Guest instructions per command come from QEMU's instruction-counting
+# plugin: two boots doing N and 2N commands, the difference over N.
+set -euo pipefail
+# shellcheck source=../tests/lib/common.sh
+. "$(dirname "$0")/../tests/lib/common.sh"
+
+mode=${1:-full}
+case $mode in
+full) mib=${BENCH_MIB:-128} reps=${BENCH_REPS:-3} sizes=4096,65536,1048576 insn=512 ;;
+smoke) mib=1 reps=1 sizes=65536 insn=16 ;;
+*) die "usage: $0 full|smoke" ;;
+esac
+
+make -s -C "$SUBDMA_TOP" modules 2> >(grep -v "Skipping BTF" >&2) >/dev/null
+qemu=$("$SUBDMA_TOP/tests/qemu/build.sh")
+plugin=$(dirname "$qemu")/plugins/libinsn.so
+kernel_dir=$("$SUBDMA_TOP/tests/guest/kernel.sh")
+vmlinuz=$(echo "$kernel_dir"/boot/vmlinuz-*)
+initrd=$("$SUBDMA_TOP/tests/e2e/image.sh" "$kernel_dir" "$SUBDMA_TOP/bench/guest")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# name|load subdma|host adapter: lsi53c895a is the reference
+adapters=(
+	"subdma 8-bit|1|subdma-isa,id=h,dma=1"
+	"subdma 16-bit|1|subdma-isa,id=h,dma=5"
+	"lsi53c895a|0|lsi53c895a,id=h"
+	"am53c974|0|am53c974,id=h"
+	"virtio-scsi|0|virtio-scsi-pci,id=h"
+)
+
+# boot ADAPTER KERNEL-ARGS [QEMU-ARGS...]: console on stdout; a guest that
+# fails shows as missing lines, which the checks below count
+boot() {
+	local subdma dev machine
+	IFS='|' read -r _ subdma dev <<<"$1"
+	rm -f "$work/disk.img"
+	truncate -s 256M "$work/disk.img"
+	mapfile -t machine < <(guest_machine "$vmlinuz" "$initrd" \
+		"e2e=bench bench_subdma=$subdma $2")
+	{ timeout 900 "$qemu" "${machine[@]}" -monitor none -serial stdio \
+		-device "$dev" -drive "if=none,id=d0,file=$work/disk.img,format=raw" \
+		-device scsi-hd,bus=h.0,scsi-id=0,drive=d0 "${@:3}" 2>&1 || true; } |
+		tr -d '\r'
+}
+
+log "benchmark ($mode): ${#adapters[@]} adapters, $reps repetitions, $mib MiB a workload"
+for rep in $(seq "$reps"); do
+	for a in "${adapters[@]}"; do
+		name=${a%%|*}
+		log "repetition $rep: $name"
+		boot "$a" "bench_mib=$mib bench_sizes=$sizes" |
+			sed -n "s/^BENCH /$rep|$name|/p" >>"$work/runs"
+	done
+done
+
+# insns ADAPTER N: guest instructions of a boot that does N 64 KiB reads
+insns() {
+	boot "$1" "bench_insn=$2" -plugin "$plugin,inline=on" -d plugin \
+		-D "$work/plugin.log" >/dev/null
+	sed -n 's/^insns: \([0-9]*\).*/\1/p' "$work/plugin.log" | tail -n 1
+}
+for a in "${adapters[@]}"; do
+	name=${a%%|*}
+	[ "$mode" = smoke ] && [ "$name" != "subdma 8-bit" ] && [ "$name" != lsi53c895a ] && continue
+	log "instructions per command: $name"
+	one=$(insns "$a" "$insn")
+	two=$(insns "$a" $((2 * insn)))
+	echo "$name|$(((two - one) / insn))" >>"$work/insns"
+done
+
+# The table: medians with min and max, and the ratio to lsi53c895a
+report=$(awk -F'|' -v sizes="$sizes" '
+function fmt(x) { return sprintf("%.1f", x) }
+function median(arr, key,   n, i, j, t, v) {
+	n = split(arr[key], v, " ")
+	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+		if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+	lo[key] = v[1]; hi[key] = v[n]
+	return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+}
+FILENAME ~ /insns$/ { ipc[$1] = $2; next }
+{
+	split($3, f, " ")	# path op size bytes secs cmds windows mapreg irqs
+	w = f[1] " " f[2] " " f[3]
+	if (!(w in seen)) { seen[w] = 1; order[++nw] = w }
+	if (!($2 in aseen)) { aseen[$2] = 1; anames[++na] = $2 }
+	mbs = f[5] > 0 ? f[4] / f[5] / 1e6 : 0
+	vals[w "|" $2] = vals[w "|" $2] " " mbs
+	cps[w "|" $2] = cps[w "|" $2] " " (f[5] > 0 ? f[4] / f[3] / f[5] : 0)
+	if (f[6] > 0) { win[$2] += f[7]; cmd[$2] += f[6]; if (f[3] == 65536 || f[3] == 1048576) { wsz[w "|" $2] = f[7] / f[6] } }
+	mapreg[$2] += f[8]; bytes[$2] += f[4]; irq[$2] += f[9]
+}
+END {
+	printf "| workload |"
+	for (a = 1; a <= na; a++) printf " %s MB/s |", anames[a]
+	printf "\n|---|"
+	for (a = 1; a <= na; a++) printf "---|"
+	printf "\n"
+	for (i = 1; i <= nw; i++) {
+		w = order[i]; split(w, p, " ")
+		ref = median(vals, w "|lsi53c895a")
+		printf "| %s %s, %d KiB a command |", p[1], p[2], p[3] / 1024
+		for (a = 1; a <= na; a++) {
+			k = w "|" anames[a]; m = median(vals, k)
+			printf " %s (%s-%s) %.2fx |", fmt(m), fmt(lo[k]), fmt(hi[k]), (ref > 0 ? m / ref : 0)
+		}
+		printf "\n"
+	}
+	printf "\n| workload |"
+	for (a = 1; a <= na; a++) printf " %s commands/s |", anames[a]
+	printf "\n|---|"
+	for (a = 1; a <= na; a++) printf "---|"
+	printf "\n"
+	for (i = 1; i <= nw; i++) {
+		w = order[i]; split(w, p, " ")
+		printf "| %s %s, %d KiB a command |", p[1], p[2], p[3] / 1024
+		for (a = 1; a <= na; a++) {
+			printf " %.0f |", median(cps, w "|" anames[a])
+		}
+		printf "\n"
+	}
+	printf "\n| adapter | windows per command (64 KiB; 1 MiB) | interrupts per MiB | bytes through map registers per byte | guest instructions per 64 KiB read |\n|---|---|---|---|---|\n"
+	for (a = 1; a <= na; a++) {
+		n = anames[a]
+		printf "| %s | %s; %s | %.1f | %.2f | %s |\n", n,
+			wsz["sg read 65536|" n] != "" ? sprintf("%.2f", wsz["sg read 65536|" n]) : "-",
+			wsz["sg read 1048576|" n] != "" ? sprintf("%.2f", wsz["sg read 1048576|" n]) : "-",
+			bytes[n] ? irq[n] / (bytes[n] / 1048576) : 0,
+			bytes[n] ? mapreg[n] / bytes[n] : 0, (n in ipc) ? ipc[n] : "-"
+	}
+}' "$work/runs" "$work/insns")
+echo "$report"
+
+# Checks that keep the benchmark honest in both modes
+expected=$(( ${#adapters[@]} * reps * 4 * $(tr ',' '\n' <<<"$sizes" | wc -l) ))
+got=$(wc -l <"$work/runs")
+check_equal "every adapter ran every workload" "$expected" "$got"
+zero=$(awk -F'|' '{ split($3, f, " "); if (f[5] <= 0) n++ } END { print n + 0 }' "$work/runs")
+check_equal "every workload was timed" 0 "$zero"
+# through map registers, the fewest windows the channel allows
+bad=$(awk -F'|' '$2 ~ /^subdma/ { split($3, f, " "); page = ($2 ~ /16-bit/) ? 131072 : 65536;
+	per = int((f[3] + page - 1) / page); if (!f[6] || f[7] > f[6] * per + per) n++ } END { print n + 0 }' "$work/runs")
+check_equal "subdma windows per command at the minimum" 0 "$bad"
+ipc8=$(sed -n 's/^subdma 8-bit|//p' "$work/insns")
+if [ "${ipc8:-0}" -gt 0 ]; then
+	check_pass "guest instructions per command counted ($ipc8)"
+else
+	check_fail "guest instructions per command counted"
+fi
+
+if [ "$mode" = full ] && [ "$checks_failed" -eq 0 ]; then
+	{
+		echo "# subdma benchmark"
+		echo
+		echo "Produced by \`make bench\` on $(date -u +%Y-%m-%d): $reps repetitions," \
+			"interleaved, $mib MiB a workload, one boot per adapter a repetition;" \
+			"medians with (min-max) and the ratio to lsi53c895a."
+		echo
+		echo "- QEMU: Debian's $(basename "$(dirname "$qemu")" | sed 's/^qemu-//; s/-[0-9a-f]*$//') with the project's patches, TCG, \`-m 512\`"
+		echo "- guest kernel: Debian's $(basename "$kernel_dir" | sed 's/^kernel-//')"
+		echo "- machine: $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)"
+		echo "- disk: a 256 MiB raw image, \`scsi-hd\`, 512-byte blocks; \`sg\` is \`sg_dd\` on /dev/sgN, \`blk\` is \`sg_dd\` with O_DIRECT on /dev/sdX"
+		echo
+		echo "$report"
+		echo
+		cat "$SUBDMA_TOP/bench/analysis.md" 2>/dev/null || true
+	} >"$SUBDMA_TOP/bench/results.md"
+	log "wrote bench/results.md"
+fi
+check_summary
