@@ -20,7 +20,7 @@ KBUILD = $(MAKE) -C $(KDIR) M=$(MODULE_DIR) \
 	CONFIG_SCSI_SUBDMA_CORE=m CONFIG_SCSI_SUBDMA=m
 
 .PHONY: all modules clean qemu run bench check check-style check-kunit \
-	check-adapter check-e2e check-bench
+	check-adapter check-e2e check-bench check-debug
 
 all: modules
 
@@ -62,6 +62,11 @@ check-adapter:
 # The driver on Debian's kernel under the project's QEMU, with sg3_utils
 check-e2e:
 	@tests/e2e/run.sh check
+
+# The end-to-end suite on a debug kernel (KASAN, lockdep, DMA API checker,
+# kmemleak); not yet part of check: its kernel takes minutes to build
+check-debug:
+	@tests/reliability/run.sh
 
 # The benchmark in a tiny smoke mode, so that it cannot rot (not timed)
 check-bench:
