@@ -79,6 +79,13 @@ done
 # The table: medians with min and max, and the ratio to lsi53c895a
 report=$(awk -F'|' -v sizes="$sizes" '
 function fmt(x) { return sprintf("%.1f", x) }
+function header(unit,   a) {
+	printf "| workload |"
+	for (a = 1; a <= na; a++) printf " %s %s |", anames[a], unit
+	printf "\n|---|"
+	for (a = 1; a <= na; a++) printf "---|"
+	printf "\n"
+}
 function median(arr, key,   n, i, j, t, v) {
 	n = split(arr[key], v, " ")
 	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
@@ -99,11 +106,7 @@ FILENAME ~ /insns$/ { ipc[$1] = $2; next }
 	mapreg[$2] += f[8]; bytes[$2] += f[4]; irq[$2] += f[9]
 }
 END {
-	printf "| workload |"
-	for (a = 1; a <= na; a++) printf " %s MB/s |", anames[a]
-	printf "\n|---|"
-	for (a = 1; a <= na; a++) printf "---|"
-	printf "\n"
+	header("MB/s")
 	for (i = 1; i <= nw; i++) {
 		w = order[i]; split(w, p, " ")
 		ref = median(vals, w "|lsi53c895a")
@@ -114,11 +117,8 @@ END {
 		}
 		printf "\n"
 	}
-	printf "\n| workload |"
-	for (a = 1; a <= na; a++) printf " %s commands/s |", anames[a]
-	printf "\n|---|"
-	for (a = 1; a <= na; a++) printf "---|"
 	printf "\n"
+	header("commands/s")
 	for (i = 1; i <= nw; i++) {
 		w = order[i]; split(w, p, " ")
 		printf "| %s %s, %d KiB a command |", p[1], p[2], p[3] / 1024
