@@ -69,7 +69,7 @@ enable_deb_src() {
 	fi
 	[ "$(id -u)" -eq 0 ] || die "no deb-src entry for $1 (add one, or run as root)"
 	local list=/etc/apt/sources.list.d/subdma-deb-src.sources
-	log "adding deb-src entries for Debian ${2:-bookworm}"
+	log "adding deb-src entries for Debian bookworm"
 	# apt refuses two entries for one archive that name different keys
 	local signed
 	signed=$(grep -hs '^Signed-By:' /etc/apt/sources.list.d/*.sources | head -n 1 || true)
