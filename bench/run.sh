@@ -14,7 +14,7 @@ set -euo pipefail
 mode=${1:-full}
 case $mode in
 full) mib=${BENCH_MIB:-128} reps=${BENCH_REPS:-3} sizes=4096,65536,1048576 insn=512 ;;
-smoke) mib=1 reps=1 sizes=65536 insn=16 ;;
+smoke) mib=1 reps=1 sizes=65536 insn=256 ;;
 *) die "usage: $0 full|smoke" ;;
 esac
 
