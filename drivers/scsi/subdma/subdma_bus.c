@@ -188,8 +188,8 @@ static int subdma_probe_adapter(struct platform_device *pdev)
 	chan = subdma_dma_channel(pdev);
 
 	if (!devm_request_region(dev, iobase, SUBDMA_IO_EXTENT, dev_name(dev))) {
-		dev_err(dev, "I/O ports 0x%lx-0x%lx are busy\n", iobase,
-			iobase + SUBDMA_IO_EXTENT - 1);
+		dev_err(dev, "I/O ports 0x%lx-0x%lx are busy (see /proc/ioports)\n",
+			iobase, iobase + SUBDMA_IO_EXTENT - 1);
 		return -EBUSY;
 	}
 	h = subdma_host_alloc(dev, &subdma_port_ops, iobase);
@@ -388,6 +388,8 @@ static int __init subdma_init(void)
 	for (i = 0; i < io_count; i++) {
 		ret = subdma_add_legacy(i);
 		if (ret) {
+			pr_err("subdma: io=0x%x: no adapter added (%pe); loading nothing\n",
+			       io[i], ERR_PTR(ret));
 			subdma_remove_legacy();
 			platform_driver_unregister(&subdma_driver);
 			return ret;

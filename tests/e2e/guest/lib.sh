@@ -3,6 +3,7 @@
 # Helpers of the guest-side suite: one line per check, and the adapter's
 # factory test interface through /dev/port (see subdma.rst).
 # shellcheck disable=SC2034 # the constants are for the scripts that source this
+# shellcheck disable=SC2015 # "test && pass || fail": pass never fails
 
 # busybox runs its own applet of that name before PATH
 lsscsi() { /usr/bin/lsscsi "$@"; }
@@ -44,23 +45,22 @@ cmdline() {
 	done
 }
 
+# Every process is slow on the debug kernel: each byte value written to a
+# port comes from a file made once, and a test register is read in one
+# pipeline.
 port_write() {	# PORT BYTE
 	# shellcheck disable=SC2059 # the format is the byte, as an octal escape
-	printf "\\$(printf '%03o' "$2")" | dd of=/dev/port bs=1 seek="$1" 2>/dev/null
-}
-
-port_read() {	# PORT
-	dd if=/dev/port bs=1 skip="$1" count=1 2>/dev/null | od -An -tu1 | tr -d ' '
+	[ -e "/tmp/byte.$2" ] || printf "\\$(printf '%03o' "$2")" >"/tmp/byte.$2"
+	dd if="/tmp/byte.$2" of=/dev/port bs=1 seek="$1" 2>/dev/null
 }
 
 # The test registers (32 bits, moved a byte at a time through TEST_DATA)
 test_read() {	# IOBASE INDEX
 	port_write $(($1 + 0x09)) "$2"
-	v=0
-	for i in 0 1 2 3; do
-		v=$((v | $(port_read $(($1 + 0x0a))) << (8 * i)))
-	done
-	echo "$v"
+	v=$(for i in 0 1 2 3; do
+		dd if=/dev/port bs=1 skip=$(($1 + 0x0a)) count=1 2>/dev/null
+	done | od -An -tu4)
+	echo $((v))
 }
 
 test_write() {	# IOBASE INDEX VALUE
@@ -82,6 +82,80 @@ FAULT_STALL=1 FAULT_SHORT=2 FAULT_LOST_IRQ=3 FAULT_SPURIOUS_IRQ=4
 FAULT_SEL_TIMEOUT=5 FAULT_BUS_RESET=6 FAULT_CHECK=7
 AT_SUBMIT=0 AT_FIRST_WINDOW=1 AT_LAST_WINDOW=2 AT_STATUS=3
 STAT_WRAPPED=0x13 STAT_UNARMED_DREQ=0x14 STAT_FAULTS=0x16
+
+# subdma_hosts: the SCSI hosts of the driver
+subdma_hosts() {
+	for h in /sys/class/scsi_host/host*; do
+		[ -e "$h/proc_name" ] && [ "$(cat "$h/proc_name")" = subdma ] &&
+			echo "${h##*/}"
+	done
+}
+
+# refused NAME MESSAGE PARAMS...: insmod fails, says why (its messages
+# are kept in /tmp/refused), leaves nothing
+refused() {
+	name=$1 message=$2
+	shift 2
+	dmesg -c >/dev/null
+	if insmod /lib/modules/subdma.ko "$@" 2>/dev/null; then
+		fail "refuses $name: insmod succeeded"
+		rmmod subdma
+	elif ! dmesg >/tmp/refused || ! grep -q -- "$message" /tmp/refused; then
+		fail "refuses $name: no '$message' in: $(tail -n 2 /tmp/refused | tr '\n' ' ')"
+	elif grep -q subdma /proc/ioports /proc/dma /proc/interrupts ||
+		[ -n "$(subdma_hosts)" ]; then
+		fail "refuses $name: resources left behind"
+	else
+		pass "refuses $name"
+	fi
+}
+
+# kmemleak_scan: report what survived two scans (an object must be five
+# seconds old to count)
+kmemleak_scan() {
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+}
+
+# kmemleak_baseline: on the debug kernel, forget what leaked before the test
+kmemleak_baseline() {
+	[ "$(cmdline e2e_debug)" = 1 ] || return 0
+	kmemleak_scan
+	echo clear >/sys/kernel/debug/kmemleak
+}
+
+# watchdogs IOBASES: what the kernel's checkers (on the debug kernel: the
+# DMA API checker, and kmemleak after unloading the driver), the adapters'
+# counters and the kernel log say; a check each
+watchdogs() {
+	if [ "$(cmdline e2e_debug)" = 1 ]; then
+		errors=$(cat /sys/kernel/debug/dma-api/error_count 2>/dev/null || echo missing)
+		echo "STAT dma_api_errors $errors"
+		[ "$errors" = 0 ] && pass "the DMA API checker counted no error" ||
+			fail "the DMA API checker counted no error: $errors"
+		rmmod subdma 2>/dev/null
+		rmmod subdma_core 2>/dev/null
+		# the module's code is gone: every object leaked since the
+		# baseline counts, whoever allocated it
+		kmemleak_scan
+		leaks=$(grep -c 'unreferenced object' /sys/kernel/debug/kmemleak)
+		echo "STAT kmemleak_leaks $leaks"
+		[ "$leaks" = 0 ] && pass "kmemleak finds no leak after rmmod" ||
+			fail "kmemleak finds no leak after rmmod: $leaks, $(grep -m 1 -A 12 backtrace /sys/kernel/debug/kmemleak | tr '\n' ' ')"
+	fi
+	for base in $1; do
+		wrapped=$(test_read $((base)) $STAT_WRAPPED)
+		unarmed=$(test_read $((base)) $STAT_UNARMED_DREQ)
+		[ "$wrapped" = 0 ] && pass "adapter $base: no window wrapped" ||
+			fail "adapter $base: $wrapped windows wrapped"
+		[ "$unarmed" = 0 ] && pass "adapter $base: no DMA cycle without a window" ||
+			fail "adapter $base: $unarmed DMA cycles without a window"
+	done
+	reports=$(dmesg | grep -E 'WARNING|BUG|Oops|DMA-API|lockdep|Call Trace|possible circular|INFO: task')
+	[ -z "$reports" ] && pass "the kernel log has no warning or oops" ||
+		fail "the kernel log has no warning or oops: $(echo "$reports" | head -n 3 | tr '\n' ' ')"
+}
 
 # wait_scan COUNT: until the midlayer's asynchronous scan attached COUNT
 # sg nodes, or ten seconds passed
@@ -106,7 +180,10 @@ host_of() {
 }
 
 # host_stat HOST NAME: a counter of the driver's SCSI host
-host_stat() { cat "/sys/class/scsi_host/$1/$2"; }
+host_stat() {
+	read -r v <"/sys/class/scsi_host/$1/$2"
+	echo "$v"
+}
 
 # pattern FILE KIB SEED: reproducible data, different for each seed
 pattern() {
