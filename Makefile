@@ -5,7 +5,9 @@
 #
 #   make run           the main job: boot the emulated adapter, load the
 #                      driver, move real data (a guest shell on a terminal)
-#   make check         run every test
+#   make check         run every test (the reliability campaign short)
+#   make check-full    the reliability campaign in full; writes
+#                      tests/reliability/results.md
 #   make bench         subdma against QEMU's other SCSI adapters; writes
 #                      bench/results.md
 #   make [W=1] [C=2]   build subdma_core.ko and subdma.ko against KDIR
@@ -20,7 +22,7 @@ KBUILD = $(MAKE) -C $(KDIR) M=$(MODULE_DIR) \
 	CONFIG_SCSI_SUBDMA_CORE=m CONFIG_SCSI_SUBDMA=m
 
 .PHONY: all modules clean qemu run bench check check-style check-kunit \
-	check-adapter check-e2e check-bench check-debug
+	check-adapter check-e2e check-bench check-reliability check-full
 
 all: modules
 
@@ -44,7 +46,8 @@ bench:
 	@bench/run.sh full
 
 # Every test the project has
-check: check-style check-kunit check-adapter check-e2e check-bench
+check: check-style check-kunit check-adapter check-e2e check-bench \
+	check-reliability
 
 # checkpatch --strict on the driver (from a kernel tree), shellcheck
 check-style:
@@ -63,10 +66,15 @@ check-adapter:
 check-e2e:
 	@tests/e2e/run.sh check
 
-# The end-to-end suite on a debug kernel (KASAN, lockdep, DMA API checker,
-# kmemleak); not yet part of check: its kernel takes minutes to build
-check-debug:
-	@tests/reliability/run.sh
+# On a debug kernel (KASAN, lockdep, the DMA API checker, kmemleak): the
+# end-to-end suite, the fault matrix, allocation failures, stress under
+# resets and reloads; a report at the end.  Short in check, all of it in
+# check-full.
+check-reliability:
+	@tests/reliability/run.sh short
+
+check-full:
+	@tests/reliability/run.sh full
 
 # The benchmark in a tiny smoke mode, so that it cannot rot (not timed)
 check-bench:

@@ -1,13 +1,25 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# The end-to-end suite on the debug test kernel: KASAN, lockdep, atomic
-# sleep, the DMA API checker and kmemleak watch the driver; the suite
-# also reads the DMA API checker's error count and scans for leaks after
-# rmmod, and the console watchdog fails the run on any report.
+# Reliability on the debug test kernel (KASAN, lockdep, atomic sleep, the
+# DMA API checker, kmemleak, fault injection):
+#   run.sh short   the end-to-end suite, the fault matrix on reads, a
+#                  short stress with 10 reloads (make check)
+#   run.sh full    the same with writes in the fault matrix, 5 minutes of
+#                  stress and 50 reloads; writes tests/reliability/results.md
+# Prints a report of what ran and what held; fails on any failed check
+# or any report of the kernel's checkers.
 set -euo pipefail
 # shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
+
+mode=${1:-short}
+case $mode in
+short) rel="rel_stress=30 rel_reloads=10 rel_probe_step=3" timeout=1500 ;;
+full) rel="rel_stress=300 rel_reloads=50 rel_writes=1" timeout=3000 ;;
+*) die "usage: run.sh short|full" ;;
+esac
+logs=${SUBDMA_REL_LOGS:-/tmp/subdma-reliability-logs}
 
 kernel_dir=$("$SUBDMA_TOP/tests/reliability/kernel.sh")
 # the driver, built against the debug tree outside the source directory
@@ -19,6 +31,75 @@ rm -f "$ko_dir"/*.mod.c
 log "building the driver against the debug kernel"
 make -s -C "$kernel_dir/build" M="$ko_dir" CONFIG_SCSI_SUBDMA_CORE=m \
 	CONFIG_SCSI_SUBDMA=m modules >/dev/null
-SUBDMA_KERNEL_DIR=$kernel_dir SUBDMA_KO_DIR=$ko_dir \
-	SUBDMA_E2E_APPEND="e2e_debug=1 kmemleak=on" \
-	exec "$SUBDMA_TOP/tests/e2e/run.sh" check
+
+export SUBDMA_KERNEL_DIR=$kernel_dir SUBDMA_KO_DIR=$ko_dir
+export SUBDMA_E2E_APPEND="e2e_debug=1 kmemleak=on"
+rm -rf "$logs"
+mkdir -p "$logs"
+status=0
+log "the end-to-end suite on the debug kernel"
+SUBDMA_E2E_LOGS=$logs/e2e "$SUBDMA_TOP/tests/e2e/run.sh" check |
+	tee "$logs/e2e.out" || status=1
+log "the reliability campaign ($mode)"
+SUBDMA_E2E_LOGS=$logs/campaign SUBDMA_REL_APPEND=$rel SUBDMA_E2E_TIMEOUT=$timeout \
+	"$SUBDMA_TOP/tests/e2e/run.sh" reliability | tee "$logs/campaign.out" ||
+	status=1
+
+# --- the report, from the consoles of the runs
+consoles() { cat "$logs"/"$1"/*.log 2>/dev/null | tr -d '\r'; }
+count() {	# RUN PATTERN: lines of the consoles of RUN that match
+	consoles "$1" | grep -cE -- "$2" || true
+}
+stat() {	# NAME: the sum of the STAT lines of that name
+	consoles '*' | awk -v n="$1" '$1 == "STAT" && $2 == n { s += $3 } END { print s + 0 }'
+}
+held() {	# RUN PATTERN: "passed of run" for the checks whose name matches
+	local p f
+	p=$(count "$1" "^PASS .*$2")
+	f=$(count "$1" "^FAIL .*$2")
+	echo "$p of $((p + f))"
+}
+checks_of() {	# LOG: "passed, failed" from a runner's summary line
+	sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 passed, \2 failed/p' "$1" | tail -n 1
+}
+kernel_lines='^\[ *[0-9]+\.[0-9]+\] '
+report=$(
+	cat <<EOF
+| What ran | Count | Held |
+|---|---|---|
+| End-to-end suite on the debug kernel (3 configurations) | $(checks_of "$logs/e2e.out") | |
+| Bad module parameters, each refused with its message | $(count e2e '^(PASS|FAIL) .*: refuses ') | $(held e2e ': refuses ') |
+| Malformed and hostile commands (sg_raw, SG_IO) | $(count e2e '^(PASS|FAIL) .*: rejects ') | $(held e2e ': rejects ') |
+| Fault matrix cells (kind x place x width x direction) | $(stat fault_cells) | $(held campaign ': fault ') |
+| Faults the adapter struck | $(stat faults_acted) | |
+| Binds with one allocation failed (failslab, fail_page_alloc) | $(stat probe_failures) | $(held campaign 'a failed probe leaves nothing') |
+| Commands under allocation failures: verified / failed cleanly | $(stat injected_io_ok) / $(stat injected_io_errors) | $(held campaign 'under allocation failures') |
+| Streams of verified I/O on 4 disks over 2 adapters | 4 | $(held campaign ': stream ') |
+| Bytes written, read back and compared by the streams | $(stat bytes_verified) | |
+| Resets injected at random during the streams | $(stat resets) | |
+| rmmod/insmod cycles under I/O (rmmod refused while in use) | $(stat reloads) ($(stat rmmod_refused_busy)) | $(held campaign 'rmmod and insmod') |
+| KASAN reports | $(count '*' "${kernel_lines}.*BUG: KASAN") | |
+| Lockdep reports | $(count '*' "${kernel_lines}.*(WARNING: .*(lock|recursion)|possible (circular|recursive) locking|inconsistent lock state)") | |
+| Sleeping in atomic context | $(count '*' "${kernel_lines}.*BUG: sleeping function") | |
+| DMA API checker errors | $(stat dma_api_errors) | |
+| kmemleak: objects leaked | $(stat kmemleak_leaks) | |
+| Other kernel warnings and oopses | $(count '*' "${kernel_lines}.*(WARNING|Oops|BUG|Call Trace)") | |
+| Campaign checks | $(checks_of "$logs/campaign.out") | |
+EOF
+)
+echo
+echo "$report"
+if [ "$mode" = full ]; then
+	{
+		echo "# Reliability: results of \`make check-full\`"
+		echo
+		echo "Debug test kernel $(basename "$(echo "$kernel_dir"/lib/modules/*)"), $(date -u +%Y-%m-%d)."
+		echo "Produced by tests/reliability/run.sh full; every number is counted"
+		echo "from the guests' consoles."
+		echo
+		echo "$report"
+	} >"$SUBDMA_TOP/tests/reliability/results.md"
+	log "wrote tests/reliability/results.md"
+fi
+[ $status = 0 ] || log "console logs: $logs"
+exit $status
