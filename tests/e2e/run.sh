@@ -31,16 +31,33 @@ initrd=$("$SUBDMA_TOP/tests/e2e/image.sh" "$kernel_dir" "${extra[@]}")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# boot NAME KERNEL-ARGS QEMU-ARGS...: run the guest, console to $work/NAME.log
+# boot NAME KERNEL-ARGS QEMU-ARGS...: run the guest, console to $work/NAME.log.
+# The debug kernel, under TCG on a loaded machine, now and then stops for
+# good in its early self-tests; a guest that has not reached init after
+# three minutes is booted again, twice at most.
 boot() {
 	local name=$1 append=$2
 	shift 2
-	local machine
+	local machine pid waited try
 	mapfile -t machine < <(guest_machine "$vmlinuz" "$initrd" \
 		"$append ${SUBDMA_E2E_APPEND:-}")
-	timeout "${SUBDMA_E2E_TIMEOUT:-600}" "$qemu" "${machine[@]}" -monitor none \
-		-serial "file:$work/$name.log" -d guest_errors \
-		-D "$work/$name.qemu" "$@" >"$work/$name.out" 2>&1 || true
+	for try in 1 2 3; do
+		timeout "${SUBDMA_E2E_TIMEOUT:-600}" "$qemu" "${machine[@]}" \
+			-monitor none -serial "file:$work/$name.log" -d guest_errors \
+			-D "$work/$name.qemu" "$@" >"$work/$name.out" 2>&1 &
+		pid=$!
+		waited=0
+		while kill -0 $pid 2>/dev/null && [ $waited -lt 180 ] &&
+			! grep -q subdma-guest-start "$work/$name.log" 2>/dev/null; do
+			sleep 1
+			waited=$((waited + 1))
+		done
+		grep -q subdma-guest-start "$work/$name.log" 2>/dev/null && break
+		kill $pid 2>/dev/null || true
+		wait $pid || true
+		[ $try = 3 ] || log "$name: the guest did not reach init; booting again"
+	done
+	wait $pid || true
 	cat "$work/$name.out" >>"$work/$name.qemu"
 }
 

@@ -360,6 +360,17 @@ static int subdma_add_legacy(unsigned int i)
 	};
 	struct platform_device *pdev;
 
+	/*
+	 * Ports another driver holds are refused before the device exists:
+	 * its resource would be inserted above that driver's claim, and
+	 * unregistering it would take the claim out of the tree.
+	 */
+	if (!request_region(io[i], SUBDMA_IO_EXTENT, "subdma")) {
+		pr_err("subdma: io=0x%x: I/O ports 0x%x-0x%x are busy (see /proc/ioports)\n",
+		       io[i], io[i], io[i] + SUBDMA_IO_EXTENT - 1);
+		return -EBUSY;
+	}
+	release_region(io[i], SUBDMA_IO_EXTENT);
 	if (i < irq_count)
 		res[info.num_res++] = (struct resource)DEFINE_RES_IRQ(irq[i]);
 	if (i < dma_count)

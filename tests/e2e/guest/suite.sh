@@ -77,8 +77,8 @@ refused "irq=0" "irq=0: not an ISA interrupt" io=0x280 irq=0
 refused "io= without an adapter" "no subdma adapter answers at io=0x280" io=0x280
 refused "an unaligned io=" "io=0x290: an adapter sits at a multiple" io=0x290
 refused "io= given twice" "io=0x280 is given twice" io=0x280,0x280
-refused "io= over the floppy's and COM1's ports" "io=0x3e0: no adapter added" \
-	io=0x3e0
+refused "io= over the floppy's and COM1's ports" \
+	"io=0x3e0: I/O ports 0x3e0-0x3ff are busy" io=0x3e0
 refused "five io= entries" "io: can only take 4 arguments" \
 	io=0x200,0x220,0x240,0x260,0x280
 refused "irq= without io=" "irq= and dma= need an io= entry" irq=5
