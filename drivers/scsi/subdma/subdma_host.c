@@ -33,8 +33,14 @@
 
 /* How long the adapter may take to finish an abort or a reset */
 #define SUBDMA_RESET_TIMEOUT	(2 * HZ)
-/* Causes that keep coming back are an adapter gone wrong, or gone */
+/*
+ * Causes that keep coming back are an adapter gone wrong, or gone.  A
+ * window that ends moves its command on, and a 1 MiB command may end
+ * hundreds of them within one interrupt when the adapter is quick, so
+ * those rounds are bounded only loosely.
+ */
 #define SUBDMA_IRQ_ROUNDS	16
+#define SUBDMA_IRQ_WINDOW_ROUNDS	1024
 
 static void subdma_start_window(struct subdma_host *h)
 {
@@ -156,13 +162,18 @@ irqreturn_t subdma_interrupt(int irq, void *data)
 	struct scsi_cmnd *done = NULL;
 	unsigned long flags;
 	u8 isr, seen = 0;
-	int rounds = 0;
+	int rounds = 0, window_rounds = 0;
 
 	spin_lock_irqsave(&h->lock, flags);
 	while ((isr = subdma_adapter_ack(h))) {
 		bool dma_ok = true;
 
-		if (++rounds > SUBDMA_IRQ_ROUNDS) {
+		if (h->cmd && (isr & SUBDMA_ISR_WINDOW))
+			window_rounds++;
+		else
+			rounds++;
+		if (rounds > SUBDMA_IRQ_ROUNDS ||
+		    window_rounds > SUBDMA_IRQ_WINDOW_ROUNDS) {
 			dev_err_ratelimited(h->dev, "interrupt causes 0x%02x do not clear\n",
 					    isr);
 			break;
