@@ -290,9 +290,11 @@ wait_scan $disks
 
 # I/O: one allocation in so many of the I/O processes fails; the
 # interval adapts so that about half of the round trips are struck
-fi_set probability 100
-fi_set times -1
+# the filter first: until it is on, every task in the system is struck
 fi_set task-filter Y
+fi_set times -1
+fi_set interval 512
+fi_set probability 100
 sg=$(node_at "$io2" 0 sg)
 sd=$(node_at "$io2" 0 sd)
 ok=0 errors=0 differ=0 interval=512
