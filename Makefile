@@ -10,7 +10,7 @@
 #                      tests/reliability/results.md
 #   make bench         subdma against QEMU's other SCSI adapters; writes
 #                      bench/results.md
-#   make [W=1] [C=2]   build subdma_core.ko and subdma.ko against KDIR
+#   make [W=1] [C=2]   build subdma.ko against KDIR
 #   make qemu          build the project's QEMU with the adapter model
 
 SHELL := /bin/bash
@@ -19,7 +19,7 @@ SHELL := /bin/bash
 KDIR ?= $(shell tests/guest/headers.sh)
 MODULE_DIR := $(CURDIR)/drivers/scsi/subdma
 KBUILD = $(MAKE) -C $(KDIR) M=$(MODULE_DIR) \
-	CONFIG_SCSI_SUBDMA_CORE=m CONFIG_SCSI_SUBDMA=m
+	CONFIG_SCSI_SUBDMA=m
 
 .PHONY: all modules clean qemu run bench check check-style check-kunit \
 	check-adapter check-e2e check-bench check-reliability check-full

@@ -13,7 +13,6 @@
 . /lib.sh
 
 if [ "$(cmdline bench_subdma)" = 1 ]; then
-	insmod /lib/modules/subdma_core.ko
 	insmod /lib/modules/subdma.ko
 fi
 wait_scan 1

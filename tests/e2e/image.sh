@@ -4,7 +4,7 @@
 # Build the end-to-end guest: an initramfs with busybox, sg3_utils, lsscsi
 # and e2fsprogs from Debian's packages (with the shared libraries they
 # need), the test kernel's SCSI, CD-ROM and ext4 modules with their
-# dependencies, the freshly built subdma modules and the guest scripts.
+# dependencies, the freshly built subdma module and the guest scripts.
 # Cached by the hash of all of it; prints the initramfs path.
 #   image.sh KERNEL_DIR [EXTRA_DIR]
 # EXTRA_DIR adds its files to the image and, in EXTRA_DIR/modules, the
@@ -23,7 +23,7 @@ release=$(basename "$(echo "$kernel_dir"/lib/modules/*)")
 moddir=$kernel_dir/lib/modules/$release
 # the driver built for this kernel (SUBDMA_KO_DIR when not the tree's own)
 ko_dir=${SUBDMA_KO_DIR:-$SUBDMA_TOP/drivers/scsi/subdma}
-subdma_ko=("$ko_dir/subdma_core.ko" "$ko_dir/subdma.ko")
+subdma_ko=("$ko_dir/subdma.ko")
 tools=(sg_inq sg_readcap sg_turs sg_luns sg_modes sg_requests sg_verify
 	sg_sync sg_dd sg_raw sg_reset lsscsi mke2fs e2fsck)
 # scsi and block, CD-ROM, ext4; and the crypto the checksums ask for,

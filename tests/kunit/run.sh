@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # KUnit under UML: build the driver's core with its tests into a UML
-# kernel (tests/kunit/.kunitconfig) and run them with kunit.py.  Fails
+# kernel (drivers/scsi/subdma/.kunitconfig) and run them with kunit.py.  Fails
 # when a case fails or crashes, or when fewer cases ran than expected.
 set -euo pipefail
 # shellcheck source=../lib/common.sh
@@ -18,7 +18,7 @@ trap 'rm -f "$out"' EXIT
 log "building and running the KUnit suites under UML (minutes when cold)"
 status=0
 (cd "$tree" && python3 tools/testing/kunit/kunit.py run \
-	--kunitconfig="$SUBDMA_TOP/tests/kunit/.kunitconfig" \
+	--kunitconfig="$SUBDMA_TOP/drivers/scsi/subdma/.kunitconfig" \
 	--build_dir="$build" --jobs="$(nproc)") 2>&1 | tee "$out" || status=$?
 
 summary=$(grep -E 'Testing complete\. Ran [0-9]+ tests' "$out" | tail -n 1)

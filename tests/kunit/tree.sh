@@ -34,6 +34,7 @@ cp "$SUBDMA_TOP/Kconfig" "$tree/drivers/scsi/subdma/Kconfig"
 grep -q 'drivers/scsi/subdma/Kconfig' "$tree/drivers/scsi/Kconfig" ||
 	echo 'source "drivers/scsi/subdma/Kconfig"' >>"$tree/drivers/scsi/Kconfig"
 # shellcheck disable=SC2016 # a make variable, not a shell one
-grep -q 'subdma/' "$tree/drivers/scsi/Makefile" ||
-	echo 'obj-$(CONFIG_SCSI_SUBDMA_CORE) += subdma/' >>"$tree/drivers/scsi/Makefile"
+sed -i '/subdma\//d' "$tree/drivers/scsi/Makefile"
+# shellcheck disable=SC2016
+echo 'obj-$(CONFIG_SCSI_SUBDMA) += subdma/' >>"$tree/drivers/scsi/Makefile"
 echo "$tree"

@@ -29,8 +29,8 @@ mkdir -p "$ko_dir"
 cp "$SUBDMA_TOP"/drivers/scsi/subdma/{Makefile,*.c,*.h} "$ko_dir/"
 rm -f "$ko_dir"/*.mod.c
 log "building the driver against the debug kernel"
-make -s -C "$kernel_dir/build" M="$ko_dir" CONFIG_SCSI_SUBDMA_CORE=m \
-	CONFIG_SCSI_SUBDMA=m modules >/dev/null
+make -s -C "$kernel_dir/build" M="$ko_dir" CONFIG_SCSI_SUBDMA=m modules \
+	>/dev/null
 
 export SUBDMA_KERNEL_DIR=$kernel_dir SUBDMA_KO_DIR=$ko_dir
 export SUBDMA_E2E_APPEND="e2e_debug=1 kmemleak=on"

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * subdma: the SCSI host, shared by the core and the bus glue.
+ * subdma: the SCSI host.  The bus glue finds and claims an adapter, then
+ * hands it to the host with subdma_host_register().
  */
 #ifndef SUBDMA_H
 #define SUBDMA_H
@@ -55,40 +56,40 @@ struct subdma_stats {
  * struct subdma_host - one adapter
  * @dev: the adapter's device
  * @shost: its SCSI host
- * @io: register access
- * @iobase: first I/O port
+ * @adapter: its registers
  * @dma: its DMA channel and map registers
  * @lock: guards everything below, and the adapter's registers
  * @cmd: the command the adapter holds, if any
  * @xfer: that command's data
  * @eh_mutex: one abort or reset at a time (error handler or ioctl)
  * @reset_done: the adapter finished an abort or a reset
- * @done: completes a command (scsi_done())
  * @stats: counters
  */
 struct subdma_host {
 	struct device *dev;
 	struct Scsi_Host *shost;
-	const struct subdma_io_ops *io;
-	unsigned long iobase;
+	struct subdma_adapter adapter;
 	struct subdma_dma dma;
 	spinlock_t lock;	/* see the kernel-doc above */
 	struct scsi_cmnd *cmd;
 	struct subdma_transfer xfer;
 	struct mutex eh_mutex;	/* see the kernel-doc above */
 	struct completion reset_done;
-	void (*done)(struct scsi_cmnd *cmd);
 	struct subdma_stats stats;
 };
 
+struct subdma_host *
+subdma_host_register(struct device *dev, const struct subdma_adapter *adapter,
+		     const struct subdma_identity *id,
+		     const struct subdma_isadma_ops *isadma, unsigned int chan,
+		     unsigned int irq);
+void subdma_host_unregister(struct subdma_host *h);
+
+#if IS_ENABLED(CONFIG_KUNIT)
 struct subdma_host *subdma_host_alloc(struct device *dev,
-				      const struct subdma_io_ops *io,
-				      unsigned long iobase);
-int subdma_host_reset_adapter(struct subdma_host *h);
-int subdma_host_add(struct subdma_host *h, const struct subdma_identity *id,
-		    unsigned int irq);
-void subdma_host_remove(struct subdma_host *h);
+				      const struct subdma_adapter *adapter);
 void subdma_host_put(struct subdma_host *h);
 irqreturn_t subdma_interrupt(int irq, void *data);
+#endif
 
 #endif /* SUBDMA_H */

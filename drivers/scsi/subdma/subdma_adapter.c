@@ -1,90 +1,91 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * subdma: the adapter access layer - the register protocol of
- * Documentation/scsi/subdma.rst, spoken through struct subdma_io_ops.
+ * Documentation/scsi/subdma.rst, spoken through struct subdma_adapter_ops.
  */
 
+#include <kunit/visibility.h>
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/minmax.h>
 
-#include "subdma.h"
+#include "subdma_adapter.h"
+#include "subdma_regs.h"
 
 /**
  * subdma_adapter_read() - read an adapter register
- * @h: the host
+ * @a: the adapter
  * @reg: register offset
  *
  * Return: the register's value.
  */
-u8 subdma_adapter_read(struct subdma_host *h, unsigned int reg)
+u8 subdma_adapter_read(struct subdma_adapter *a, unsigned int reg)
 {
-	return h->io->read(h, reg);
+	return a->ops->read(a, reg);
 }
-EXPORT_SYMBOL_NS_GPL(subdma_adapter_read, SUBDMA);
 
 /**
  * subdma_adapter_write() - write an adapter register
- * @h: the host
+ * @a: the adapter
  * @reg: register offset
  * @val: value
  */
-void subdma_adapter_write(struct subdma_host *h, unsigned int reg, u8 val)
+void subdma_adapter_write(struct subdma_adapter *a, unsigned int reg, u8 val)
 {
-	h->io->write(h, reg, val);
+	a->ops->write(a, reg, val);
 }
-EXPORT_SYMBOL_NS_GPL(subdma_adapter_write, SUBDMA);
 
 /**
  * subdma_adapter_read32() - read a 32-bit register, least significant first
- * @h: the host
+ * @a: the adapter
  * @reg: offset of its first byte
  *
  * Return: the register's value.
  */
-u32 subdma_adapter_read32(struct subdma_host *h, unsigned int reg)
+u32 subdma_adapter_read32(struct subdma_adapter *a, unsigned int reg)
 {
 	u32 val = 0;
 	int i;
 
 	for (i = 0; i < 4; i++)
-		val |= (u32)subdma_adapter_read(h, reg + i) << (8 * i);
+		val |= (u32)subdma_adapter_read(a, reg + i) << (8 * i);
 	return val;
 }
-EXPORT_SYMBOL_NS_GPL(subdma_adapter_read32, SUBDMA);
+EXPORT_SYMBOL_IF_KUNIT(subdma_adapter_read32);
 
-static void subdma_adapter_write32(struct subdma_host *h, unsigned int reg,
+static void subdma_adapter_write32(struct subdma_adapter *a, unsigned int reg,
 				   u32 val)
 {
 	int i;
 
 	for (i = 0; i < 4; i++)
-		subdma_adapter_write(h, reg + i, val >> (8 * i));
+		subdma_adapter_write(a, reg + i, val >> (8 * i));
 }
 
 /**
  * subdma_adapter_identify() - check that a subdma adapter answers
- * @h: the host
+ * @a: the adapter
  * @id: filled with what the adapter says of itself
  *
  * Return: 0, or -ENODEV when the signature or configuration is wrong.
  */
-int subdma_adapter_identify(struct subdma_host *h, struct subdma_identity *id)
+int subdma_adapter_identify(struct subdma_adapter *a,
+			    struct subdma_identity *id)
 {
 	bool wide;
 	u8 config;
 
-	if (subdma_adapter_read(h, SUBDMA_REG_ID0) != SUBDMA_ID0 ||
-	    subdma_adapter_read(h, SUBDMA_REG_ID1) != SUBDMA_ID1)
+	if (subdma_adapter_read(a, SUBDMA_REG_ID0) != SUBDMA_ID0 ||
+	    subdma_adapter_read(a, SUBDMA_REG_ID1) != SUBDMA_ID1)
 		return -ENODEV;
-	config = subdma_adapter_read(h, SUBDMA_REG_CONFIG);
-	id->rev = subdma_adapter_read(h, SUBDMA_REG_REV);
+	config = subdma_adapter_read(a, SUBDMA_REG_CONFIG);
+	id->rev = subdma_adapter_read(a, SUBDMA_REG_REV);
 	/* a new major revision would be a different interface */
 	if ((id->rev >> 4) != (SUBDMA_REV >> 4))
 		return -ENODEV;
 	id->irq = config & SUBDMA_CONFIG_IRQ_MASK;
 	id->dma = (config & SUBDMA_CONFIG_DMA_MASK) >> SUBDMA_CONFIG_DMA_SHIFT;
-	id->hostid = subdma_adapter_read(h, SUBDMA_REG_HOSTID) &
+	id->hostid = subdma_adapter_read(a, SUBDMA_REG_HOSTID) &
 		     SUBDMA_TARGET_ID_MASK;
 	/* 16-bit channels are 5-7; 4 is the cascade */
 	wide = id->dma > 4;
@@ -92,11 +93,11 @@ int subdma_adapter_identify(struct subdma_host *h, struct subdma_identity *id)
 		return -ENODEV;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(subdma_adapter_identify, SUBDMA);
+EXPORT_SYMBOL_IF_KUNIT(subdma_adapter_identify);
 
 /**
  * subdma_adapter_submit() - hand the adapter a command
- * @h: the host
+ * @a: the adapter
  * @target: target id
  * @lun: LUN
  * @cdb: command descriptor block
@@ -104,105 +105,103 @@ EXPORT_SYMBOL_NS_GPL(subdma_adapter_identify, SUBDMA);
  * @xfer: bytes of the data phase
  * @data_in: data moves from the device to the host
  */
-void subdma_adapter_submit(struct subdma_host *h, unsigned int target,
+void subdma_adapter_submit(struct subdma_adapter *a, unsigned int target,
 			   unsigned int lun, const u8 *cdb, unsigned int cdb_len,
 			   u32 xfer, bool data_in)
 {
 	unsigned int i;
 
-	subdma_adapter_write(h, SUBDMA_REG_CMD, SUBDMA_CMD_CLEAR_FIFO);
-	subdma_adapter_write(h, SUBDMA_REG_TARGET,
+	subdma_adapter_write(a, SUBDMA_REG_CMD, SUBDMA_CMD_CLEAR_FIFO);
+	subdma_adapter_write(a, SUBDMA_REG_TARGET,
 			     (target & SUBDMA_TARGET_ID_MASK) |
 			     ((lun << SUBDMA_TARGET_LUN_SHIFT) &
 			      SUBDMA_TARGET_LUN_MASK) |
 			     (data_in ? SUBDMA_TARGET_DATA_IN : 0));
-	subdma_adapter_write32(h, SUBDMA_REG_XFER, xfer);
+	subdma_adapter_write32(a, SUBDMA_REG_XFER, xfer);
 	for (i = 0; i < cdb_len; i++)
-		subdma_adapter_write(h, SUBDMA_REG_FIFO, cdb[i]);
-	subdma_adapter_write(h, SUBDMA_REG_CMD, SUBDMA_CMD_SUBMIT);
+		subdma_adapter_write(a, SUBDMA_REG_FIFO, cdb[i]);
+	subdma_adapter_write(a, SUBDMA_REG_CMD, SUBDMA_CMD_SUBMIT);
 }
-EXPORT_SYMBOL_NS_GPL(subdma_adapter_submit, SUBDMA);
+EXPORT_SYMBOL_IF_KUNIT(subdma_adapter_submit);
 
 /**
  * subdma_adapter_arm() - HwScsiDmaStarted: run the window the channel holds
- * @h: the host
+ * @a: the adapter
  * @len: the window's length, as programmed into the channel
  */
-void subdma_adapter_arm(struct subdma_host *h, u32 len)
+void subdma_adapter_arm(struct subdma_adapter *a, u32 len)
 {
-	subdma_adapter_write32(h, SUBDMA_REG_WIN_LEN, len);
-	subdma_adapter_write(h, SUBDMA_REG_CMD, SUBDMA_CMD_ARM);
+	subdma_adapter_write32(a, SUBDMA_REG_WIN_LEN, len);
+	subdma_adapter_write(a, SUBDMA_REG_CMD, SUBDMA_CMD_ARM);
 }
-EXPORT_SYMBOL_NS_GPL(subdma_adapter_arm, SUBDMA);
+EXPORT_SYMBOL_IF_KUNIT(subdma_adapter_arm);
 
 /**
  * subdma_adapter_command() - issue an adapter command
- * @h: the host
+ * @a: the adapter
  * @cmd: SUBDMA_CMD_*
  */
-void subdma_adapter_command(struct subdma_host *h, u8 cmd)
+void subdma_adapter_command(struct subdma_adapter *a, u8 cmd)
 {
-	subdma_adapter_write(h, SUBDMA_REG_CMD, cmd);
+	subdma_adapter_write(a, SUBDMA_REG_CMD, cmd);
 }
-EXPORT_SYMBOL_NS_GPL(subdma_adapter_command, SUBDMA);
 
 /**
  * subdma_adapter_select() - choose the target of a device reset
- * @h: the host
+ * @a: the adapter
  * @target: target id
  */
-void subdma_adapter_select(struct subdma_host *h, unsigned int target)
+void subdma_adapter_select(struct subdma_adapter *a, unsigned int target)
 {
-	subdma_adapter_write(h, SUBDMA_REG_TARGET,
+	subdma_adapter_write(a, SUBDMA_REG_TARGET,
 			     target & SUBDMA_TARGET_ID_MASK);
 }
-EXPORT_SYMBOL_NS_GPL(subdma_adapter_select, SUBDMA);
 
 /**
  * subdma_adapter_ack() - take and acknowledge the pending interrupt causes
- * @h: the host
+ * @a: the adapter
  *
  * Return: the causes acknowledged, 0 if none was pending.
  */
-u8 subdma_adapter_ack(struct subdma_host *h)
+u8 subdma_adapter_ack(struct subdma_adapter *a)
 {
-	u8 isr = subdma_adapter_read(h, SUBDMA_REG_ISR) & SUBDMA_ISR_ALL;
+	u8 isr = subdma_adapter_read(a, SUBDMA_REG_ISR) & SUBDMA_ISR_ALL;
 
 	if (isr)
-		subdma_adapter_write(h, SUBDMA_REG_ISR, isr);
+		subdma_adapter_write(a, SUBDMA_REG_ISR, isr);
 	return isr;
 }
-EXPORT_SYMBOL_NS_GPL(subdma_adapter_ack, SUBDMA);
+EXPORT_SYMBOL_IF_KUNIT(subdma_adapter_ack);
 
 /**
  * subdma_adapter_sense() - read the auto-sense data of the last command
- * @h: the host
+ * @a: the adapter
  * @buf: where to put it
  * @len: room in @buf
  *
  * Return: bytes of sense data read.
  */
-unsigned int subdma_adapter_sense(struct subdma_host *h, u8 *buf,
+unsigned int subdma_adapter_sense(struct subdma_adapter *a, u8 *buf,
 				  unsigned int len)
 {
 	unsigned int n, i;
 
-	n = min_t(unsigned int, subdma_adapter_read(h, SUBDMA_REG_SENSE_LEN),
+	n = min_t(unsigned int, subdma_adapter_read(a, SUBDMA_REG_SENSE_LEN),
 		  min_t(unsigned int, len, SUBDMA_MAX_SENSE));
 	for (i = 0; i < n; i++)
-		buf[i] = subdma_adapter_read(h, SUBDMA_REG_FIFO);
+		buf[i] = subdma_adapter_read(a, SUBDMA_REG_FIFO);
 	return n;
 }
-EXPORT_SYMBOL_NS_GPL(subdma_adapter_sense, SUBDMA);
+EXPORT_SYMBOL_IF_KUNIT(subdma_adapter_sense);
 
 /**
  * subdma_adapter_irq_enable() - let the adapter drive its interrupt line
- * @h: the host
+ * @a: the adapter
  * @on: enable or disable
  */
-void subdma_adapter_irq_enable(struct subdma_host *h, bool on)
+void subdma_adapter_irq_enable(struct subdma_adapter *a, bool on)
 {
-	subdma_adapter_write(h, SUBDMA_REG_CTRL,
+	subdma_adapter_write(a, SUBDMA_REG_CTRL,
 			     on ? SUBDMA_CTRL_IRQ_ENABLE : 0);
 }
-EXPORT_SYMBOL_NS_GPL(subdma_adapter_irq_enable, SUBDMA);
+EXPORT_SYMBOL_IF_KUNIT(subdma_adapter_irq_enable);

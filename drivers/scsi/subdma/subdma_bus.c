@@ -3,10 +3,12 @@
  * subdma: the bus glue.
  *
  * Finds adapters - described by ACPI (id SDM0001), or at the addresses the
- * io=, irq= and dma= parameters give - claims their I/O ports, IRQ and
- * DMA channel, and gives the core the PC's 8237 (<asm/dma.h>) and port
- * I/O.  Linux enumerates an ACPI id that its PnP layer does not list as
- * a platform device, so this is a platform driver.
+ * io=, irq= and dma= parameters give - claims their I/O ports and DMA
+ * channel, checks that the adapter answers as jumpered, and hands it to
+ * the host with the PC's 8237 (<asm/dma.h>) and port I/O.  The only part
+ * of the driver that needs the ISA DMA API.  Linux enumerates an ACPI id
+ * that its PnP layer does not list as a platform device, so this is a
+ * platform driver.
  */
 
 #include <linux/acpi.h>
@@ -105,17 +107,18 @@ static const struct subdma_isadma_ops subdma_8237_ops = {
 
 /* The adapter's registers, in I/O space */
 
-static u8 subdma_port_read(struct subdma_host *h, unsigned int reg)
+static u8 subdma_port_read(struct subdma_adapter *a, unsigned int reg)
 {
-	return inb(h->iobase + reg);
+	return inb(a->iobase + reg);
 }
 
-static void subdma_port_write(struct subdma_host *h, unsigned int reg, u8 val)
+static void subdma_port_write(struct subdma_adapter *a, unsigned int reg,
+			      u8 val)
 {
-	outb(val, h->iobase + reg);
+	outb(val, a->iobase + reg);
 }
 
-static const struct subdma_io_ops subdma_port_ops = {
+static const struct subdma_adapter_ops subdma_port_ops = {
 	.read	= subdma_port_read,
 	.write	= subdma_port_write,
 };
@@ -172,10 +175,10 @@ static int subdma_check_jumpers(struct device *dev, int *irqp, int *dmap,
 static int subdma_probe_adapter(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
+	struct subdma_adapter adapter = { .ops = &subdma_port_ops };
 	struct subdma_identity id;
 	struct subdma_host *h;
 	struct resource *res;
-	unsigned long iobase;
 	int irqn, chan, ret;
 
 	res = platform_get_resource(pdev, IORESOURCE_IO, 0);
@@ -183,71 +186,45 @@ static int subdma_probe_adapter(struct platform_device *pdev)
 		dev_err(dev, "no I/O ports described\n");
 		return -ENODEV;
 	}
-	iobase = res->start;
+	adapter.iobase = res->start;
 	irqn = platform_get_irq_optional(pdev, 0);
 	chan = subdma_dma_channel(pdev);
 
-	if (!devm_request_region(dev, iobase, SUBDMA_IO_EXTENT, dev_name(dev))) {
+	if (!devm_request_region(dev, adapter.iobase, SUBDMA_IO_EXTENT,
+				 dev_name(dev))) {
 		dev_err(dev, "I/O ports 0x%lx-0x%lx are busy (see /proc/ioports)\n",
-			iobase, iobase + SUBDMA_IO_EXTENT - 1);
+			adapter.iobase, adapter.iobase + SUBDMA_IO_EXTENT - 1);
 		return -EBUSY;
 	}
-	h = subdma_host_alloc(dev, &subdma_port_ops, iobase);
-	if (!h)
-		return -ENOMEM;
-	ret = subdma_adapter_identify(h, &id);
-	if (ret) {
-		dev_err(dev, "no subdma adapter answers at io=0x%lx\n", iobase);
-		goto put;
+	if (subdma_adapter_identify(&adapter, &id)) {
+		dev_err(dev, "no subdma adapter answers at io=0x%lx\n",
+			adapter.iobase);
+		return -ENODEV;
 	}
-	ret = subdma_check_jumpers(dev, &irqn, &chan, &id, iobase);
+	ret = subdma_check_jumpers(dev, &irqn, &chan, &id, adapter.iobase);
 	if (ret)
-		goto put;
+		return ret;
 	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(24));
 	if (ret) {
 		dev_err(dev, "cannot restrict DMA to 24 bits\n");
-		goto put;
+		return ret;
 	}
 	ret = request_dma(chan, dev_name(dev));
 	if (ret) {
 		dev_err(dev, "DMA channel %d is busy (see /proc/dma)\n", chan);
-		goto put;
+		return ret;
 	}
-	ret = subdma_dma_init(&h->dma, dev, &subdma_8237_ops, chan);
-	if (ret) {
-		dev_err(dev, "no map registers below 16 MiB for DMA channel %d\n",
-			chan);
-		goto free_dma;
+	h = subdma_host_register(dev, &adapter, &id, &subdma_8237_ops, chan,
+				 irqn);
+	if (IS_ERR(h)) {
+		free_dma(chan);
+		return PTR_ERR(h);
 	}
-	ret = subdma_host_reset_adapter(h);
-	if (ret) {
-		dev_err(dev, "adapter at 0x%lx does not finish its reset\n",
-			iobase);
-		goto exit_dma;
-	}
-	ret = request_irq(irqn, subdma_interrupt, 0, dev_name(dev), h);
-	if (ret) {
-		dev_err(dev, "IRQ %d is busy (see /proc/interrupts)\n", irqn);
-		goto exit_dma;
-	}
-	ret = subdma_host_add(h, &id, irqn);
-	if (ret)
-		goto free_irq;
 	platform_set_drvdata(pdev, h);
 	dev_info(dev, "adapter rev %u.%u at io 0x%lx, IRQ %d, DMA %d (%d-bit), SCSI id %u\n",
-		 id.rev >> 4, id.rev & 0xf, iobase, irqn, chan,
+		 id.rev >> 4, id.rev & 0xf, adapter.iobase, irqn, chan,
 		 chan >= 4 ? 16 : 8, id.hostid);
 	return 0;
-
-free_irq:
-	free_irq(irqn, h);
-exit_dma:
-	subdma_dma_exit(&h->dma);
-free_dma:
-	free_dma(chan);
-put:
-	subdma_host_put(h);
-	return ret;
 }
 
 static int subdma_probe(struct platform_device *pdev)
@@ -264,14 +241,10 @@ static int subdma_probe(struct platform_device *pdev)
 static int subdma_remove(struct platform_device *pdev)
 {
 	struct subdma_host *h = platform_get_drvdata(pdev);
-	unsigned int irqn = h->shost->irq;
 	unsigned int chan = h->dma.chan;
 
-	subdma_host_remove(h);
-	free_irq(irqn, h);
-	subdma_dma_exit(&h->dma);
+	subdma_host_unregister(h);
 	free_dma(chan);
-	subdma_host_put(h);
 	return 0;
 }
 
@@ -416,7 +389,3 @@ static void __exit subdma_exit(void)
 	platform_driver_unregister(&subdma_driver);
 }
 module_exit(subdma_exit);
-
-MODULE_DESCRIPTION("subdma ISA SCSI host adapter (subordinate 8237 DMA)");
-MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(SUBDMA);

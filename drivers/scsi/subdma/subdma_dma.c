@@ -12,6 +12,7 @@
  * each read window.
  */
 
+#include <kunit/visibility.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/export.h>
@@ -37,7 +38,7 @@ static u32 subdma_page_size(bool wide)
  *
  * Return: the window length in bytes, 0 if no window can start at @addr.
  */
-u32 subdma_window_len(dma_addr_t addr, u32 avail, bool wide)
+VISIBLE_IF_KUNIT u32 subdma_window_len(dma_addr_t addr, u32 avail, bool wide)
 {
 	u32 page = subdma_page_size(wide);
 	u32 len;
@@ -47,7 +48,7 @@ u32 subdma_window_len(dma_addr_t addr, u32 avail, bool wide)
 	len = min_t(u32, avail, page - (addr & (page - 1)));
 	return wide ? len & ~1U : len;
 }
-EXPORT_SYMBOL_NS_GPL(subdma_window_len, SUBDMA);
+EXPORT_SYMBOL_IF_KUNIT(subdma_window_len);
 
 /**
  * subdma_dma_init() - set up a channel and allocate its map registers
@@ -81,7 +82,6 @@ int subdma_dma_init(struct subdma_dma *d, struct device *dev,
 	}
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(subdma_dma_init, SUBDMA);
 
 /**
  * subdma_dma_exit() - free the map registers of a channel
@@ -94,7 +94,6 @@ void subdma_dma_exit(struct subdma_dma *d)
 				  d->mapregs_dma);
 	d->mapregs = NULL;
 }
-EXPORT_SYMBOL_NS_GPL(subdma_dma_exit, SUBDMA);
 
 /*
  * Can the channel move the first @len bytes of the list where they lie?
@@ -165,7 +164,6 @@ int subdma_dma_map(struct subdma_dma *d, struct subdma_transfer *t,
 	t->bounce = true;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(subdma_dma_map, SUBDMA);
 
 /* Bytes contiguous in bus addresses from the transfer's position */
 static u32 subdma_direct_run(struct subdma_transfer *t, u32 limit,
@@ -253,7 +251,7 @@ u32 subdma_dma_program(struct subdma_dma *d, struct subdma_transfer *t)
 		to_memory ? "in" : "out");
 	return len;
 }
-EXPORT_SYMBOL_NS_GPL(subdma_dma_program, SUBDMA);
+EXPORT_SYMBOL_IF_KUNIT(subdma_dma_program);
 
 /**
  * subdma_dma_flush() - FlushAdapterBuffers: end the window the channel holds
@@ -300,7 +298,7 @@ u32 subdma_dma_flush(struct subdma_dma *d, struct subdma_transfer *t,
 	subdma_advance(t, moved);
 	return by_channel;
 }
-EXPORT_SYMBOL_NS_GPL(subdma_dma_flush, SUBDMA);
+EXPORT_SYMBOL_IF_KUNIT(subdma_dma_flush);
 
 /**
  * subdma_dma_unmap() - release a command's data
@@ -325,7 +323,6 @@ void subdma_dma_unmap(struct subdma_dma *d, struct subdma_transfer *t)
 		d->mapregs_busy = false;
 	t->bounce = false;
 }
-EXPORT_SYMBOL_NS_GPL(subdma_dma_unmap, SUBDMA);
 
 /**
  * subdma_dma_pio_byte() - move the transfer's next byte by hand
@@ -349,4 +346,3 @@ void subdma_dma_pio_byte(struct subdma_transfer *t, u8 *byte)
 	}
 	subdma_advance(t, 1);
 }
-EXPORT_SYMBOL_NS_GPL(subdma_dma_pio_byte, SUBDMA);

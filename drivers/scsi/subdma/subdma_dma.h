@@ -105,7 +105,6 @@ struct subdma_transfer {
 	u8 odd_byte;
 };
 
-u32 subdma_window_len(dma_addr_t addr, u32 avail, bool wide);
 int subdma_dma_init(struct subdma_dma *d, struct device *dev,
 		    const struct subdma_isadma_ops *ops, unsigned int chan);
 void subdma_dma_exit(struct subdma_dma *d);
@@ -117,5 +116,9 @@ u32 subdma_dma_flush(struct subdma_dma *d, struct subdma_transfer *t,
 		     u32 moved);
 void subdma_dma_unmap(struct subdma_dma *d, struct subdma_transfer *t);
 void subdma_dma_pio_byte(struct subdma_transfer *t, u8 *byte);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+u32 subdma_window_len(dma_addr_t addr, u32 avail, bool wide);
+#endif
 
 #endif /* SUBDMA_DMA_H */

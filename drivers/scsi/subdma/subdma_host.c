@@ -20,6 +20,7 @@
  * is called after h->lock is dropped.
  */
 
+#include <kunit/visibility.h>
 #include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/jiffies.h>
@@ -49,13 +50,13 @@ static void subdma_start_window(struct subdma_host *h)
 	if (!len)
 		return;
 	h->stats.windows++;
-	subdma_adapter_arm(h, len);
+	subdma_adapter_arm(&h->adapter, len);
 }
 
 /* WINDOW: flush; false when the adapter and the 8237 disagree */
 static bool subdma_window_end(struct subdma_host *h)
 {
-	u32 moved = subdma_adapter_read32(h, SUBDMA_REG_WIN_MOVED);
+	u32 moved = subdma_adapter_read32(&h->adapter, SUBDMA_REG_WIN_MOVED);
 	u32 before = h->xfer.done;
 	u32 by_channel;
 
@@ -79,11 +80,11 @@ static void subdma_odd_byte(struct subdma_host *h)
 	u8 byte = 0;
 
 	if (h->xfer.dir == DMA_FROM_DEVICE) {
-		byte = subdma_adapter_read(h, SUBDMA_REG_ODD_BYTE);
+		byte = subdma_adapter_read(&h->adapter, SUBDMA_REG_ODD_BYTE);
 		subdma_dma_pio_byte(&h->xfer, &byte);
 	} else {
 		subdma_dma_pio_byte(&h->xfer, &byte);
-		subdma_adapter_write(h, SUBDMA_REG_ODD_BYTE, byte);
+		subdma_adapter_write(&h->adapter, SUBDMA_REG_ODD_BYTE, byte);
 	}
 	h->stats.odd_bytes++;
 }
@@ -123,17 +124,17 @@ static struct scsi_cmnd *subdma_finish(struct subdma_host *h, u8 isr,
 	if (!dma_ok) {
 		set_host_byte(cmd, DID_ERROR);
 	} else if (isr & SUBDMA_ISR_DONE) {
-		cmd->result = subdma_adapter_read(h, SUBDMA_REG_SCSI_STATUS);
+		cmd->result = subdma_adapter_read(&h->adapter, SUBDMA_REG_SCSI_STATUS);
 		if (cmd->result == SAM_STAT_CHECK_CONDITION)
-			subdma_adapter_sense(h, cmd->sense_buffer,
+			subdma_adapter_sense(&h->adapter, cmd->sense_buffer,
 					     SCSI_SENSE_BUFFERSIZE);
 	} else {
-		error = subdma_adapter_read(h, SUBDMA_REG_ERROR);
+		error = subdma_adapter_read(&h->adapter, SUBDMA_REG_ERROR);
 		set_host_byte(cmd, subdma_host_byte(error));
 	}
 	/* stop what the adapter may still be doing for the command */
 	if (!dma_ok || (isr & SUBDMA_ISR_ILLEGAL))
-		subdma_adapter_command(h, SUBDMA_CMD_ABORT);
+		subdma_adapter_command(&h->adapter, SUBDMA_CMD_ABORT);
 	subdma_release(h);
 	if (!dma_ok || (isr & SUBDMA_ISR_ILLEGAL) ||
 	    (error && error != SUBDMA_ERR_SELECTION_TIMEOUT)) {
@@ -156,7 +157,7 @@ static struct scsi_cmnd *subdma_finish(struct subdma_host *h, u8 isr,
  *
  * Return: IRQ_HANDLED, or IRQ_NONE when no cause was pending.
  */
-irqreturn_t subdma_interrupt(int irq, void *data)
+VISIBLE_IF_KUNIT irqreturn_t subdma_interrupt(int irq, void *data)
 {
 	struct subdma_host *h = data;
 	struct scsi_cmnd *done = NULL;
@@ -165,7 +166,7 @@ irqreturn_t subdma_interrupt(int irq, void *data)
 	int rounds = 0, window_rounds = 0;
 
 	spin_lock_irqsave(&h->lock, flags);
-	while ((isr = subdma_adapter_ack(h))) {
+	while ((isr = subdma_adapter_ack(&h->adapter))) {
 		bool dma_ok = true;
 
 		if (h->cmd && (isr & SUBDMA_ISR_WINDOW))
@@ -198,10 +199,10 @@ irqreturn_t subdma_interrupt(int irq, void *data)
 	spin_unlock_irqrestore(&h->lock, flags);
 
 	if (done)
-		h->done(done);
+		scsi_done(done);
 	return seen ? IRQ_HANDLED : IRQ_NONE;
 }
-EXPORT_SYMBOL_NS_GPL(subdma_interrupt, SUBDMA);
+EXPORT_SYMBOL_IF_KUNIT(subdma_interrupt);
 
 static int subdma_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
 {
@@ -211,7 +212,7 @@ static int subdma_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
 
 	if (cmd->sc_data_direction == DMA_BIDIRECTIONAL) {
 		set_host_byte(cmd, DID_ERROR);
-		h->done(cmd);
+		scsi_done(cmd);
 		return 0;
 	}
 	spin_lock_irqsave(&h->lock, flags);
@@ -234,7 +235,7 @@ static int subdma_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
 		scsi_bufflen(cmd),
 		cmd->sc_data_direction == DMA_FROM_DEVICE ? "in" : "out",
 		h->xfer.bounce ? " via map registers" : "");
-	subdma_adapter_submit(h, cmd->device->id, cmd->device->lun, cmd->cmnd,
+	subdma_adapter_submit(&h->adapter, cmd->device->id, cmd->device->lun, cmd->cmnd,
 			      cmd->cmd_len, scsi_bufflen(cmd),
 			      cmd->sc_data_direction == DMA_FROM_DEVICE);
 	/* the adapter may finish before this window starts; see the DONE path */
@@ -262,15 +263,15 @@ static int subdma_eh_run(struct subdma_host *h, u8 op, int target)
 	spin_lock_irqsave(&h->lock, flags);
 	reinit_completion(&h->reset_done);
 	if (op == SUBDMA_CMD_DEVICE_RESET)
-		subdma_adapter_select(h, target);
-	subdma_adapter_command(h, op);
+		subdma_adapter_select(&h->adapter, target);
+	subdma_adapter_command(&h->adapter, op);
 	if (h->cmd && (target < 0 || h->cmd->device->id == target))
 		released = subdma_release(h);
 	spin_unlock_irqrestore(&h->lock, flags);
 
 	if (released && op != SUBDMA_CMD_ABORT) {
 		set_host_byte(released, DID_RESET);
-		h->done(released);
+		scsi_done(released);
 	}
 	left = wait_for_completion_timeout(&h->reset_done, SUBDMA_RESET_TIMEOUT);
 	mutex_unlock(&h->eh_mutex);
@@ -323,7 +324,7 @@ static int subdma_eh_host_reset(struct scsi_cmnd *cmd)
 	scmd_printk(KERN_WARNING, cmd, "resetting the adapter\n");
 	if (subdma_eh_run(h, SUBDMA_CMD_ADAPTER_RESET, -1) != SUCCESS)
 		return FAILED;
-	subdma_adapter_irq_enable(h, true);
+	subdma_adapter_irq_enable(&h->adapter, true);
 	return subdma_eh_run(h, SUBDMA_CMD_BUS_RESET, -1);
 }
 
@@ -405,14 +406,12 @@ static struct scsi_host_template subdma_template = {
 /**
  * subdma_host_alloc() - allocate the SCSI host of an adapter
  * @dev: the adapter's device
- * @io: its register access
- * @iobase: its first I/O port
+ * @adapter: its registers
  *
  * Return: the host, or NULL when out of memory.
  */
-struct subdma_host *subdma_host_alloc(struct device *dev,
-				      const struct subdma_io_ops *io,
-				      unsigned long iobase)
+VISIBLE_IF_KUNIT struct subdma_host *
+subdma_host_alloc(struct device *dev, const struct subdma_adapter *adapter)
 {
 	struct Scsi_Host *shost;
 	struct subdma_host *h;
@@ -423,47 +422,42 @@ struct subdma_host *subdma_host_alloc(struct device *dev,
 	h = shost_priv(shost);
 	h->dev = dev;
 	h->shost = shost;
-	h->io = io;
-	h->iobase = iobase;
-	h->done = scsi_done;
+	h->adapter = *adapter;
 	spin_lock_init(&h->lock);
 	mutex_init(&h->eh_mutex);
 	init_completion(&h->reset_done);
 	return h;
 }
-EXPORT_SYMBOL_NS_GPL(subdma_host_alloc, SUBDMA);
+EXPORT_SYMBOL_IF_KUNIT(subdma_host_alloc);
 
 /**
- * subdma_host_reset_adapter() - reset the adapter before its IRQ is wired
+ * subdma_host_put() - drop the host allocated by subdma_host_alloc()
  * @h: the host
- *
- * Return: 0, or -ETIMEDOUT when the adapter does not finish the reset.
  */
-int subdma_host_reset_adapter(struct subdma_host *h)
+VISIBLE_IF_KUNIT void subdma_host_put(struct subdma_host *h)
+{
+	scsi_host_put(h->shost);
+}
+EXPORT_SYMBOL_IF_KUNIT(subdma_host_put);
+
+/* Reset the adapter before its IRQ is wired: no interrupt, so poll */
+static int subdma_reset_adapter(struct subdma_host *h)
 {
 	int i;
 
-	subdma_adapter_irq_enable(h, false);
-	subdma_adapter_command(h, SUBDMA_CMD_ADAPTER_RESET);
+	subdma_adapter_irq_enable(&h->adapter, false);
+	subdma_adapter_command(&h->adapter, SUBDMA_CMD_ADAPTER_RESET);
 	for (i = 0; i < 100; i++) {
-		if (subdma_adapter_ack(h) & SUBDMA_ISR_RESET)
+		if (subdma_adapter_ack(&h->adapter) & SUBDMA_ISR_RESET)
 			return 0;
 		usleep_range(1000, 2000);
 	}
 	return -ETIMEDOUT;
 }
-EXPORT_SYMBOL_NS_GPL(subdma_host_reset_adapter, SUBDMA);
 
-/**
- * subdma_host_add() - register the host and scan its bus
- * @h: the host, with its DMA channel set up and its IRQ requested
- * @id: what the adapter says of itself
- * @irq: its interrupt
- *
- * Return: 0 or the error of scsi_add_host().
- */
-int subdma_host_add(struct subdma_host *h, const struct subdma_identity *id,
-		    unsigned int irq)
+/* Tell the midlayer what the adapter is, and scan its bus */
+static int subdma_host_add(struct subdma_host *h,
+			   const struct subdma_identity *id, unsigned int irq)
 {
 	struct Scsi_Host *shost = h->shost;
 	int ret;
@@ -472,44 +466,96 @@ int subdma_host_add(struct subdma_host *h, const struct subdma_identity *id,
 	shost->max_id = SUBDMA_MAX_TARGETS;
 	shost->max_lun = SUBDMA_MAX_LUNS;
 	shost->max_cmd_len = SUBDMA_MAX_CDB;
-	shost->io_port = h->iobase;
+	shost->io_port = h->adapter.iobase;
 	shost->n_io_port = SUBDMA_IO_EXTENT;
 	shost->irq = irq;
 	shost->dma_channel = h->dma.chan;
 
-	subdma_adapter_irq_enable(h, true);
+	subdma_adapter_irq_enable(&h->adapter, true);
 	ret = scsi_add_host(shost, h->dev);
 	if (ret) {
-		subdma_adapter_irq_enable(h, false);
+		subdma_adapter_irq_enable(&h->adapter, false);
 		return ret;
 	}
 	scsi_scan_host(shost);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(subdma_host_add, SUBDMA);
 
 /**
- * subdma_host_remove() - unregister the host and silence the adapter
- * @h: the host
+ * subdma_host_register() - bring up the SCSI host of a claimed adapter
+ * @dev: the adapter's device, with a 24-bit DMA mask
+ * @adapter: its registers, which answered subdma_adapter_identify()
+ * @id: what the adapter said of itself
+ * @isadma: the system DMA controller
+ * @chan: the adapter's DMA channel, already requested with request_dma()
+ * @irq: its interrupt
  *
- * Commands still in flight finish first: scsi_remove_host() waits for them.
+ * Allocates the map registers, resets the adapter, wires its interrupt,
+ * adds the host and scans its bus.  Everything it set up is undone when
+ * it fails; the caller keeps the I/O ports and the DMA channel.
+ *
+ * Return: the host, or an ERR_PTR() of why it could not be brought up.
  */
-void subdma_host_remove(struct subdma_host *h)
+struct subdma_host *
+subdma_host_register(struct device *dev, const struct subdma_adapter *adapter,
+		     const struct subdma_identity *id,
+		     const struct subdma_isadma_ops *isadma, unsigned int chan,
+		     unsigned int irq)
 {
-	scsi_remove_host(h->shost);
-	subdma_adapter_irq_enable(h, false);
+	struct subdma_host *h;
+	int ret;
+
+	h = subdma_host_alloc(dev, adapter);
+	if (!h)
+		return ERR_PTR(-ENOMEM);
+	ret = subdma_dma_init(&h->dma, dev, isadma, chan);
+	if (ret) {
+		dev_err(dev, "no map registers below 16 MiB for DMA channel %u\n",
+			chan);
+		goto put;
+	}
+	ret = subdma_reset_adapter(h);
+	if (ret) {
+		dev_err(dev, "adapter at 0x%lx does not finish its reset\n",
+			adapter->iobase);
+		goto exit_dma;
+	}
+	ret = request_irq(irq, subdma_interrupt, 0, dev_name(dev), h);
+	if (ret) {
+		dev_err(dev, "IRQ %u is busy (see /proc/interrupts)\n", irq);
+		goto exit_dma;
+	}
+	ret = subdma_host_add(h, id, irq);
+	if (ret)
+		goto free_irq;
+	return h;
+
+free_irq:
+	free_irq(irq, h);
+exit_dma:
+	subdma_dma_exit(&h->dma);
+put:
+	subdma_host_put(h);
+	return ERR_PTR(ret);
 }
-EXPORT_SYMBOL_NS_GPL(subdma_host_remove, SUBDMA);
 
 /**
- * subdma_host_put() - drop the host allocated by subdma_host_alloc()
- * @h: the host
+ * subdma_host_unregister() - take down a host and silence its adapter
+ * @h: the host subdma_host_register() brought up
+ *
+ * Commands still in flight finish first: scsi_remove_host() waits for
+ * them.  The caller releases the DMA channel and the I/O ports after.
  */
-void subdma_host_put(struct subdma_host *h)
+void subdma_host_unregister(struct subdma_host *h)
 {
-	scsi_host_put(h->shost);
-}
-EXPORT_SYMBOL_NS_GPL(subdma_host_put, SUBDMA);
+	unsigned int irq = h->shost->irq;
 
-MODULE_DESCRIPTION("subdma core: SCSI with subordinate (8237) DMA");
+	scsi_remove_host(h->shost);
+	subdma_adapter_irq_enable(&h->adapter, false);
+	free_irq(irq, h);
+	subdma_dma_exit(&h->dma);
+	subdma_host_put(h);
+}
+
+MODULE_DESCRIPTION("subdma ISA SCSI host adapter (subordinate 8237 DMA)");
 MODULE_LICENSE("GPL");

@@ -7,7 +7,7 @@
 say() { printf '\n### %s\n' "$*"; }
 
 say "loading the driver"
-insmod /lib/modules/subdma_core.ko && insmod /lib/modules/subdma.ko || exit 1
+insmod /lib/modules/subdma.ko || exit 1
 wait_scan 1
 dmesg | grep -i subdma | tail -n 5
 

@@ -135,7 +135,6 @@ watchdogs() {
 		[ "$errors" = 0 ] && pass "the DMA API checker counted no error" ||
 			fail "the DMA API checker counted no error: $errors"
 		rmmod subdma 2>/dev/null
-		rmmod subdma_core 2>/dev/null
 		# the module's code is gone: every object leaked since the
 		# baseline counts, whoever allocated it
 		kmemleak_scan

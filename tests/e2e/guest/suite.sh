@@ -60,7 +60,6 @@ roundtrip() {
 }
 
 load_driver() {	# NAME
-	check "$1: insmod subdma_core" insmod /lib/modules/subdma_core.ko
 	check "$1: insmod subdma" insmod /lib/modules/subdma.ko
 	wait_scan "$devices"
 }
@@ -68,7 +67,6 @@ load_driver() {	# NAME
 kmemleak_baseline
 
 # --- bad module parameters, before the driver binds anything
-check "insmod subdma_core" insmod /lib/modules/subdma_core.ko
 refused "dma=4" "dma=4: channel 4 cascades" io=0x280 dma=4
 refused "dma=8" "dma=8: no such channel" io=0x280 dma=8
 refused "dma=-1" "dma=-1: no such channel" io=0x280 dma=-1
@@ -121,7 +119,6 @@ if [ "$full" = 1 ]; then
 	check "rmmod subdma" rmmod subdma
 	check "rmmod floppy" rmmod floppy
 fi
-rmmod subdma_core
 
 # --- load and look
 load_driver "load"
@@ -276,8 +273,15 @@ if [ "$full" = 1 ]; then
 	umount /mnt 2>/dev/null
 
 	# --- unload and load again
+	# an open disk holds the module that drives it
+	exec 3<"$sd"
+	if rmmod subdma 2>/dev/null; then
+		fail "rmmod is refused while a disk is open"
+	else
+		pass "rmmod is refused while a disk is open"
+	fi
+	exec 3<&-
 	check "rmmod subdma" rmmod subdma
-	check "rmmod subdma_core" rmmod subdma_core
 	[ -z "$(subdma_hosts)" ] && ! grep -q subdma /proc/ioports /proc/dma &&
 		pass "nothing left after rmmod" || fail "nothing left after rmmod"
 	load_driver "reload"

@@ -114,7 +114,6 @@ rw() {
 	fi
 }
 
-insmod /lib/modules/subdma_core.ko
 kmemleak_baseline
 insmod /lib/modules/subdma.ko
 wait_scan $disks

@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * KUnit tests of the SCSI host: the order of the discipline for each command,
+ * the map registers, and every error path.
+ */
+
+#include <linux/scatterlist.h>
+#include <linux/sizes.h>
+#include <scsi/scsi.h>
+#include <scsi/scsi_host.h>
+
+#include "subdma_test_fakes.h"
+
+/* ---------------------------------------------------------------------
+ * Discipline order per command
+ */
+
+static void order_no_data(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, TEST_UNIT_READY, 0, DMA_NONE,
+					    NULL);
+
+	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
+	sdt_raise(c, SUBDMA_ISR_DONE);
+	sdt_expect_log(test, "SD");
+	KUNIT_EXPECT_EQ(test, cmd->result, 0);
+	KUNIT_EXPECT_EQ(test, scsi_get_resid(cmd), 0U);
+}
+
+static void order_one_window_read(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	u8 *data;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 4096, DMA_FROM_DEVICE,
+					    &data);
+
+	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
+	sdt_expect_log(test, "SPA");
+	memset(c->mapregs, 0x3c, 4096);
+	sdt_window_end(c, 4096, SUBDMA_ISR_DONE);
+	sdt_expect_log(test, "SPAFD");
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+	KUNIT_EXPECT_TRUE(test, c->unmapped_at_done);
+	KUNIT_EXPECT_EQ(test, data[0], 0x3c);
+	KUNIT_EXPECT_EQ(test, data[4095], 0x3c);
+}
+
+static void order_windows_write(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	u8 *data;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, WRITE_10, 3 * SZ_64K - 512,
+					    DMA_TO_DEVICE, &data);
+
+	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
+	sdt_window_end(c, SZ_64K, 0);
+	sdt_window_end(c, SZ_64K, 0);
+	sdt_window_end(c, SZ_64K - 512, SUBDMA_ISR_DONE);
+	sdt_expect_log(test, "SPAFPAFPAFD");
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+	KUNIT_EXPECT_TRUE(test, c->unmapped_at_done);
+	KUNIT_EXPECT_EQ(test, scsi_get_resid(cmd), 0U);
+}
+
+/* Memory the 8237 reaches goes in place: no copy, and unmapped at the end */
+static void order_direct_read(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd;
+
+	c->dev->coherent_dma_mask = DMA_BIT_MASK(24);
+	c->dev->dma_mask = &c->dev->coherent_dma_mask;
+	cmd = sdt_new_cmd_at(test, READ_10, 8192, DMA_FROM_DEVICE, NULL, true);
+	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
+	KUNIT_ASSERT_FALSE(test, c->h->xfer.bounce);
+	KUNIT_EXPECT_GT(test, c->h->xfer.mapped, 0);
+	KUNIT_EXPECT_EQ(test, c->dma.addr, (unsigned int)sg_dma_address(scsi_sglist(cmd)));
+	sdt_window_end(c, 8192, SUBDMA_ISR_DONE);
+	sdt_expect_log(test, "SPAFD");
+	KUNIT_EXPECT_TRUE(test, c->unmapped_at_done);
+	KUNIT_EXPECT_EQ(test, c->h->stats.direct_bytes, 8192ULL);
+	KUNIT_EXPECT_EQ(test, c->h->stats.mapreg_bytes, 0ULL);
+}
+
+static void order_done_once(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 512, DMA_FROM_DEVICE,
+					    NULL);
+
+	sdt_queue(c, cmd);
+	sdt_window_end(c, 512, SUBDMA_ISR_DONE);
+	/* a late or repeated cause finds no command */
+	sdt_raise(c, SUBDMA_ISR_DONE | SUBDMA_ISR_WINDOW);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+	sdt_expect_log(test, "SPAFD");
+}
+
+/* The command ends between the mapping and the start of its window */
+static void order_done_before_window(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, SZ_64K,
+					    DMA_FROM_DEVICE, NULL);
+
+	c->adapter.done_at_submit = true;
+	sdt_queue(c, cmd);
+	sdt_interrupt(c);
+	/* the window the adapter never ran is flushed all the same */
+	sdt_expect_log(test, "SPAFD");
+	KUNIT_EXPECT_EQ(test, scsi_get_resid(cmd), SZ_64K);
+	KUNIT_EXPECT_FALSE(test, c->dma.enabled);
+	KUNIT_EXPECT_TRUE(test, c->unmapped_at_done);
+}
+
+static void order_interrupt_loop(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 512, DMA_FROM_DEVICE,
+					    NULL);
+
+	sdt_queue(c, cmd);
+	/* WINDOW and DONE pending together: both handled in one interrupt */
+	c->dma.residue = 0;
+	sdt_set_reg32(c, SUBDMA_REG_WIN_MOVED, 512);
+	c->adapter.regs[SUBDMA_REG_ISR] = SUBDMA_ISR_WINDOW | SUBDMA_ISR_DONE;
+	KUNIT_EXPECT_EQ(test, sdt_interrupt(c), IRQ_HANDLED);
+	sdt_expect_log(test, "SPAFD");
+	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_ISR], 0);
+}
+
+/* ---------------------------------------------------------------------
+ * Map registers
+ */
+
+static void mapregs_copy_in(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	u8 *data;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, WRITE_10, 1000, DMA_TO_DEVICE,
+					    &data);
+
+	memset(data, 0x77, 1000);
+	sdt_queue(c, cmd);
+	KUNIT_EXPECT_TRUE(test, c->h->xfer.bounce);
+	KUNIT_EXPECT_EQ(test, ((u8 *)c->mapregs)[0], 0x77);
+	KUNIT_EXPECT_EQ(test, ((u8 *)c->mapregs)[999], 0x77);
+	KUNIT_EXPECT_EQ(test, ((u8 *)c->mapregs)[1000], 0);
+	sdt_window_end(c, 1000, SUBDMA_ISR_DONE);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+}
+
+static void mapregs_copy_back_moved(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	u8 *data;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 512, DMA_FROM_DEVICE,
+					    &data);
+
+	memset(data, 0xee, 512);
+	sdt_queue(c, cmd);
+	KUNIT_ASSERT_TRUE(test, c->h->xfer.bounce);
+	memset(c->mapregs, 0x11, 512);
+	sdt_window_end(c, 100, SUBDMA_ISR_DONE);
+	KUNIT_EXPECT_EQ(test, scsi_get_resid(cmd), 412U);
+	KUNIT_EXPECT_EQ(test, data[99], 0x11);
+	KUNIT_EXPECT_EQ(test, data[100], 0xee);
+	KUNIT_EXPECT_EQ(test, c->h->stats.mapreg_bytes, 100ULL);
+}
+
+static void mapregs_busy_returns_busy(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 512, DMA_FROM_DEVICE,
+					    NULL);
+
+	sdt_setup_channel(c, 5);
+	c->h->dma.mapregs_busy = true;
+	/* an odd-address buffer on a 16-bit channel needs the map registers */
+	sg_set_buf(scsi_sglist(cmd), (u8 *)sg_virt(scsi_sglist(cmd)) + 1, 511);
+	cmd->sdb.length = 511;
+	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), SCSI_MLQUEUE_HOST_BUSY);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 0U);
+	KUNIT_EXPECT_EQ(test, c->h->stats.busy, 1ULL);
+	sdt_expect_log(test, "");
+	c->h->dma.mapregs_busy = false;
+	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
+	sdt_expect_log(test, "SPA");
+}
+
+static void mapregs_released_after_command(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 511, DMA_FROM_DEVICE,
+					    NULL);
+
+	sdt_setup_channel(c, 5);
+	sg_set_buf(scsi_sglist(cmd), (u8 *)sg_virt(scsi_sglist(cmd)) + 1, 511);
+	sdt_queue(c, cmd);
+	KUNIT_EXPECT_TRUE(test, c->h->xfer.bounce);
+	KUNIT_EXPECT_TRUE(test, c->h->dma.mapregs_busy);
+	sdt_window_end(c, 510, SUBDMA_ISR_DONE);
+	KUNIT_EXPECT_FALSE(test, c->h->dma.mapregs_busy);
+}
+
+/* ---------------------------------------------------------------------
+ * Error paths
+ */
+
+static void error_abort_before_window(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	u8 *data;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, SZ_64K,
+					    DMA_FROM_DEVICE, &data);
+
+	sdt_queue(c, cmd);
+	memset(c->mapregs, 0x99, SZ_64K);
+	/* the full window reads residue 0 though nothing moved */
+	KUNIT_EXPECT_EQ(test, sdt_eh(c, cmd, 0), SUCCESS);
+	sdt_expect_log(test, "SPAXF");
+	KUNIT_EXPECT_EQ(test, c->done_calls, 0U);
+	KUNIT_EXPECT_EQ(test, c->h->xfer.done, 0U);
+	KUNIT_EXPECT_FALSE(test, c->dma.enabled);
+	KUNIT_EXPECT_FALSE(test, c->h->dma.mapregs_busy);
+	KUNIT_EXPECT_NE(test, data[0], 0x99);
+	KUNIT_EXPECT_PTR_EQ(test, c->h->cmd, NULL);
+	KUNIT_EXPECT_EQ(test, c->h->stats.aborts, 1ULL);
+}
+
+static void error_abort_mid_window(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, WRITE_10, 8192, DMA_TO_DEVICE,
+					    NULL);
+
+	sdt_queue(c, cmd);
+	c->dma.residue = 4096;	/* half moved, no interrupt yet */
+	KUNIT_EXPECT_EQ(test, sdt_eh(c, cmd, 0), SUCCESS);
+	sdt_expect_log(test, "SPAXF");
+	KUNIT_EXPECT_EQ(test, c->done_calls, 0U);
+	KUNIT_EXPECT_FALSE(test, c->dma.enabled);
+	/* the next command works */
+	cmd = sdt_new_cmd(test, READ_10, 512, DMA_FROM_DEVICE, NULL);
+	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
+	sdt_window_end(c, 512, SUBDMA_ISR_DONE);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+}
+
+static void error_abort_completed_command(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 512, DMA_FROM_DEVICE,
+					    NULL);
+
+	sdt_queue(c, cmd);
+	sdt_window_end(c, 512, SUBDMA_ISR_DONE);
+	KUNIT_EXPECT_EQ(test, sdt_eh(c, cmd, 0), SUCCESS);
+	sdt_expect_log(test, "SPAFD");	/* nothing sent to the adapter */
+}
+
+static const char *const reset_names[] = {
+	"device reset", "bus reset", "host reset",
+};
+
+static void reset_desc(const char *const *name, char *desc)
+{
+	strscpy(desc, *name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(reset, reset_names, reset_desc);
+
+static void error_reset_in_flight(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	int which = 1 + ((const char *const *)test->param_value - reset_names);
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, WRITE_10, SZ_128K,
+					    DMA_TO_DEVICE, NULL);
+
+	sdt_queue(c, cmd);
+	sdt_window_end(c, SZ_64K, 0);
+	KUNIT_EXPECT_EQ(test, sdt_eh(c, cmd, which), SUCCESS);
+	/* completed once, after the flush and unmap, as reset */
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+	KUNIT_EXPECT_TRUE(test, c->unmapped_at_done);
+	KUNIT_EXPECT_EQ(test, host_byte(cmd->result), DID_RESET);
+	KUNIT_EXPECT_PTR_EQ(test, c->h->cmd, NULL);
+	KUNIT_EXPECT_FALSE(test, c->dma.enabled);
+	KUNIT_EXPECT_FALSE(test, c->h->xfer.win_programmed);
+	/* the adapter is told first, then the channel is flushed */
+	KUNIT_EXPECT_NOT_NULL(test, strstr(c->log.s, "SPAFPAXFD"));
+}
+
+static void error_residue_disagrees(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 4096, DMA_FROM_DEVICE,
+					    NULL);
+
+	sdt_queue(c, cmd);
+	c->dma.residue = 100;	/* the channel moved 3996 */
+	sdt_set_reg32(c, SUBDMA_REG_WIN_MOVED, 4096);
+	sdt_raise(c, SUBDMA_ISR_WINDOW);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+	KUNIT_EXPECT_EQ(test, host_byte(cmd->result), DID_ERROR);
+	KUNIT_EXPECT_EQ(test, c->adapter.last_cmd, SUBDMA_CMD_ABORT);
+	KUNIT_EXPECT_EQ(test, c->h->stats.faults, 1ULL);
+}
+
+static void error_odd_byte_read(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	u8 *data;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, INQUIRY, 37, DMA_FROM_DEVICE,
+					    &data);
+
+	sdt_setup_channel(c, 5);
+	sdt_queue(c, cmd);
+	KUNIT_EXPECT_EQ(test, c->dma.count, 36U);
+	memset(c->mapregs, 0x42, 36);
+	c->adapter.regs[SUBDMA_REG_ODD_BYTE] = 0x5e;
+	sdt_window_end(c, 36, SUBDMA_ISR_ODD);
+	sdt_raise(c, SUBDMA_ISR_DONE);
+	sdt_expect_log(test, "SPAFOD");
+	KUNIT_EXPECT_EQ(test, data[36], 0x5e);
+	KUNIT_EXPECT_EQ(test, scsi_get_resid(cmd), 0U);
+	KUNIT_EXPECT_EQ(test, c->h->stats.odd_bytes, 1ULL);
+}
+
+static void error_odd_byte_write(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	u8 *data;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, MODE_SELECT, 13, DMA_TO_DEVICE,
+					    &data);
+
+	sdt_setup_channel(c, 6);
+	data[12] = 0xc3;
+	sdt_queue(c, cmd);
+	sdt_window_end(c, 12, SUBDMA_ISR_ODD);
+	KUNIT_EXPECT_EQ(test, c->adapter.odd_written, 0xc3);
+	sdt_raise(c, SUBDMA_ISR_DONE);
+	sdt_expect_log(test, "SPAFOD");
+	KUNIT_EXPECT_EQ(test, scsi_get_resid(cmd), 0U);
+}
+
+static void error_zero_length(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, SYNCHRONIZE_CACHE, 0, DMA_NONE,
+					    NULL);
+
+	sdt_queue(c, cmd);
+	KUNIT_EXPECT_EQ(test, c->dma.windows, 0U);
+	KUNIT_EXPECT_EQ(test, sdt_reg32(c, SUBDMA_REG_XFER), 0U);
+	sdt_raise(c, SUBDMA_ISR_DONE);
+	sdt_expect_log(test, "SD");
+	KUNIT_EXPECT_EQ(test, scsi_get_resid(cmd), 0U);
+}
+
+static void error_underrun(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, INQUIRY, 512, DMA_FROM_DEVICE,
+					    NULL);
+
+	sdt_queue(c, cmd);
+	sdt_window_end(c, 36, SUBDMA_ISR_DONE);
+	KUNIT_EXPECT_EQ(test, scsi_get_resid(cmd), 476U);
+	KUNIT_EXPECT_EQ(test, cmd->result, 0);
+	KUNIT_EXPECT_EQ(test, c->h->stats.residual_bytes, 476ULL);
+}
+
+struct error_case {
+	u8 error;
+	int host;
+};
+
+static const struct error_case error_cases[] = {
+	{ SUBDMA_ERR_SELECTION_TIMEOUT, DID_NO_CONNECT },
+	{ SUBDMA_ERR_BUS_RESET, DID_RESET },
+	{ SUBDMA_ERR_OVERRUN, DID_ERROR },
+	{ SUBDMA_ERR_PHASE, DID_ERROR },
+	{ SUBDMA_ERR_TARGET_FAILURE, DID_ERROR },
+};
+
+static void error_case_desc(const struct error_case *t, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "error 0x%02x", t->error);
+}
+
+KUNIT_ARRAY_PARAM(error, error_cases, error_case_desc);
+
+static void error_adapter_error(struct kunit *test)
+{
+	const struct error_case *p = test->param_value;
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 1024, DMA_FROM_DEVICE,
+					    NULL);
+
+	sdt_queue(c, cmd);
+	c->adapter.regs[SUBDMA_REG_ERROR] = p->error;
+	sdt_raise(c, SUBDMA_ISR_ERROR);
+	sdt_expect_log(test, "SPAFD");
+	KUNIT_EXPECT_EQ(test, host_byte(cmd->result), p->host);
+	KUNIT_EXPECT_EQ(test, scsi_get_resid(cmd), 1024U);
+}
+
+static void error_check_condition(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 512, DMA_FROM_DEVICE,
+					    NULL);
+	static const u8 sense[18] = { 0x70, 0, 0x03, 0, 0, 0, 0, 10,
+				      0, 0, 0, 0, 0x11, 0x00 };
+
+	memcpy(c->adapter.sense, sense, sizeof(sense));
+	c->adapter.regs[SUBDMA_REG_SENSE_LEN] = sizeof(sense);
+	c->adapter.regs[SUBDMA_REG_SCSI_STATUS] = SAM_STAT_CHECK_CONDITION;
+	sdt_queue(c, cmd);
+	sdt_raise(c, SUBDMA_ISR_DONE);
+	KUNIT_EXPECT_EQ(test, cmd->result, SAM_STAT_CHECK_CONDITION);
+	KUNIT_EXPECT_EQ(test, cmd->sense_buffer[2], 0x03);
+	KUNIT_EXPECT_EQ(test, cmd->sense_buffer[12], 0x11);
+	KUNIT_EXPECT_EQ(test, c->adapter.sense_pos, 18U);
+}
+
+static void error_illegal(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 512, DMA_FROM_DEVICE,
+					    NULL);
+
+	sdt_queue(c, cmd);
+	c->adapter.regs[SUBDMA_REG_ERROR] = SUBDMA_ERR_BAD_WINDOW;
+	sdt_raise(c, SUBDMA_ISR_ILLEGAL);
+	KUNIT_EXPECT_EQ(test, host_byte(cmd->result), DID_ERROR);
+	KUNIT_EXPECT_EQ(test, c->adapter.last_cmd, SUBDMA_CMD_ABORT);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+	KUNIT_EXPECT_FALSE(test, c->dma.enabled);
+}
+
+static void error_spurious_interrupt(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+
+	KUNIT_EXPECT_EQ(test, sdt_interrupt(c), IRQ_NONE);
+	KUNIT_EXPECT_EQ(test, c->h->stats.spurious_irqs, 1ULL);
+	sdt_expect_log(test, "");
+}
+
+static void error_bidirectional(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, WRITE_10, 512,
+					    DMA_BIDIRECTIONAL, NULL);
+
+	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
+	KUNIT_EXPECT_EQ(test, host_byte(cmd->result), DID_ERROR);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+	sdt_expect_log(test, "D");
+}
+
+static void error_busy_host(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *a = sdt_new_cmd(test, READ_10, 512, DMA_FROM_DEVICE,
+					  NULL);
+	struct scsi_cmnd *b = sdt_new_cmd(test, READ_10, 512, DMA_FROM_DEVICE,
+					  NULL);
+
+	KUNIT_EXPECT_EQ(test, sdt_queue(c, a), 0);
+	KUNIT_EXPECT_EQ(test, sdt_queue(c, b), SCSI_MLQUEUE_HOST_BUSY);
+	sdt_expect_log(test, "SPA");
+}
+
+static struct kunit_case order_cases[] = {
+	KUNIT_CASE(order_no_data),
+	KUNIT_CASE(order_one_window_read),
+	KUNIT_CASE(order_windows_write),
+	KUNIT_CASE(order_direct_read),
+	KUNIT_CASE(order_done_once),
+	KUNIT_CASE(order_done_before_window),
+	KUNIT_CASE(order_interrupt_loop),
+	{}
+};
+
+static struct kunit_case mapregs_cases[] = {
+	KUNIT_CASE(mapregs_copy_in),
+	KUNIT_CASE(mapregs_copy_back_moved),
+	KUNIT_CASE(mapregs_busy_returns_busy),
+	KUNIT_CASE(mapregs_released_after_command),
+	{}
+};
+
+static struct kunit_case error_path_cases[] = {
+	KUNIT_CASE(error_abort_before_window),
+	KUNIT_CASE(error_abort_mid_window),
+	KUNIT_CASE(error_abort_completed_command),
+	KUNIT_CASE_PARAM(error_reset_in_flight, reset_gen_params),
+	KUNIT_CASE(error_residue_disagrees),
+	KUNIT_CASE(error_odd_byte_read),
+	KUNIT_CASE(error_odd_byte_write),
+	KUNIT_CASE(error_zero_length),
+	KUNIT_CASE(error_underrun),
+	KUNIT_CASE_PARAM(error_adapter_error, error_gen_params),
+	KUNIT_CASE(error_check_condition),
+	KUNIT_CASE(error_illegal),
+	KUNIT_CASE(error_spurious_interrupt),
+	KUNIT_CASE(error_bidirectional),
+	KUNIT_CASE(error_busy_host),
+	{}
+};
+
+static struct kunit_suite order_suite = {
+	.name = "subdma_discipline_order",
+	.init = sdt_init,
+	.exit = sdt_exit,
+	.test_cases = order_cases,
+};
+
+static struct kunit_suite mapregs_suite = {
+	.name = "subdma_map_registers",
+	.init = sdt_init,
+	.exit = sdt_exit,
+	.test_cases = mapregs_cases,
+};
+
+static struct kunit_suite error_suite = {
+	.name = "subdma_error_paths",
+	.init = sdt_init,
+	.exit = sdt_exit,
+	.test_cases = error_path_cases,
+};
+
+kunit_test_suites(&order_suite, &mapregs_suite, &error_suite);
