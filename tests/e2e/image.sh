@@ -34,6 +34,7 @@ optional=(crc32c_generic crct10dif_generic crc64_rocksoft_generic)
 # a DMA channel the driver must not take
 spare=(floppy)
 
+regs=$SUBDMA_TOP/drivers/scsi/subdma/subdma_regs.h
 need_packages sg3-utils lsscsi e2fsprogs busybox-static cpio
 for ko in "${subdma_ko[@]}"; do
 	[ -f "$ko" ] || die "$ko is missing: build the driver first (make)"
@@ -47,7 +48,8 @@ mapfile -t binaries < <(for tool in "${tools[@]}"; do
 done | sort -u)
 key=$(content_hash "$kernel_dir" "${modules[*]} ${optional[*]} ${spare[*]}" "${tools[*]}" "$0" \
 	"$SUBDMA_TOP/tests/guest/initramfs.sh" /bin/busybox "${binaries[@]}" \
-	"${subdma_ko[@]}" "$SUBDMA_TOP"/tests/e2e/guest/* ${extra:+"$extra"/*})
+	"${subdma_ko[@]}" "$SUBDMA_TOP"/tests/e2e/guest/* ${extra:+"$extra"/*} \
+	"$regs" "$SUBDMA_TOP/tests/lib/kernel-reports")
 out=$SUBDMA_CACHE/e2e-initrd-$key.gz
 if [ -f "$out" ]; then
 	echo "$out"
@@ -106,6 +108,16 @@ done
 ln -s mke2fs "$tree/usr/bin/mkfs.ext4"
 ln -s e2fsck "$tree/usr/bin/fsck.ext4"
 install -m 0755 "$SUBDMA_TOP"/tests/e2e/guest/* "$tree/"
+# the register contract and the kernel's report patterns, from the one
+# place each is written
+# (in decimal, as the guest scripts compare them as strings)
+sed -n 's/^#define \(SUBDMA_[A-Z0-9_]*\)[[:space:]]\{1,\}\(0x[0-9a-fA-F]\{1,\}\|[0-9]\{1,\}\)\([[:space:]].*\)\{0,1\}$/\1 \2/p' \
+	"$regs" | while read -r name value; do
+		echo "$name=$((value))"
+	done >"$tree/regs.sh"
+grep -q '^SUBDMA_TEST_STAT_FAULTS=' "$tree/regs.sh" ||
+	die "no register constants read from $regs"
+cp "$SUBDMA_TOP/tests/lib/kernel-reports" "$tree/kernel-reports"
 if [ -n "$extra" ]; then
 	find "$extra" -maxdepth 1 -name '*.sh' -exec install -m 0755 {} "$tree/" \;
 fi

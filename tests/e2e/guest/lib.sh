@@ -5,6 +5,10 @@
 # shellcheck disable=SC2034 # the constants are for the scripts that source this
 # shellcheck disable=SC2015 # "test && pass || fail": pass never fails
 
+# SUBDMA_* constants, generated from subdma_regs.h when the image is built
+# shellcheck source=/dev/null
+. /regs.sh
+
 # busybox runs its own applet of that name before PATH
 lsscsi() { /usr/bin/lsscsi "$@"; }
 
@@ -56,32 +60,27 @@ port_write() {	# PORT BYTE
 
 # The test registers (32 bits, moved a byte at a time through TEST_DATA)
 test_read() {	# IOBASE INDEX
-	port_write $(($1 + 0x09)) "$2"
+	port_write $(($1 + SUBDMA_REG_TEST_SEL)) "$2"
 	v=$(for i in 0 1 2 3; do
-		dd if=/dev/port bs=1 skip=$(($1 + 0x0a)) count=1 2>/dev/null
+		dd if=/dev/port bs=1 skip=$(($1 + SUBDMA_REG_TEST_DATA)) count=1 2>/dev/null
 	done | od -An -tu4)
 	echo $((v))
 }
 
 test_write() {	# IOBASE INDEX VALUE
-	port_write $(($1 + 0x09)) "$2"
+	port_write $(($1 + SUBDMA_REG_TEST_SEL)) "$2"
 	for i in 0 1 2 3; do
-		port_write $(($1 + 0x0a)) $((($3 >> (8 * i)) & 255))
+		port_write $(($1 + SUBDMA_REG_TEST_DATA)) $((($3 >> (8 * i)) & 255))
 	done
 }
 
 # fault IOBASE KIND WHERE ARG COUNT: the next COUNT commands are struck
 fault() {
-	test_write "$1" 0 "$2"
-	test_write "$1" 1 "$3"
-	test_write "$1" 2 "$4"
-	test_write "$1" 3 "$5"
+	test_write "$1" "$SUBDMA_TEST_FAULT_KIND" "$2"
+	test_write "$1" "$SUBDMA_TEST_FAULT_WHERE" "$3"
+	test_write "$1" "$SUBDMA_TEST_FAULT_ARG" "$4"
+	test_write "$1" "$SUBDMA_TEST_FAULT_COUNT" "$5"
 }
-
-FAULT_STALL=1 FAULT_SHORT=2 FAULT_LOST_IRQ=3 FAULT_SPURIOUS_IRQ=4
-FAULT_SEL_TIMEOUT=5 FAULT_BUS_RESET=6 FAULT_CHECK=7
-AT_SUBMIT=0 AT_FIRST_WINDOW=1 AT_LAST_WINDOW=2 AT_STATUS=3
-STAT_WRAPPED=0x13 STAT_UNARMED_DREQ=0x14 STAT_FAULTS=0x16
 
 # subdma_hosts: the SCSI hosts of the driver
 subdma_hosts() {
@@ -144,15 +143,15 @@ watchdogs() {
 			fail "kmemleak finds no leak after rmmod: $leaks, $(grep -m 1 -A 12 backtrace /sys/kernel/debug/kmemleak | tr '\n' ' ')"
 	fi
 	for base in $1; do
-		wrapped=$(test_read $((base)) $STAT_WRAPPED)
-		unarmed=$(test_read $((base)) $STAT_UNARMED_DREQ)
+		wrapped=$(test_read $((base)) "$SUBDMA_TEST_STAT_WRAPPED")
+		unarmed=$(test_read $((base)) "$SUBDMA_TEST_STAT_UNARMED_DREQ")
 		[ "$wrapped" = 0 ] && pass "adapter $base: no window wrapped" ||
 			fail "adapter $base: $wrapped windows wrapped"
 		[ "$unarmed" = 0 ] && pass "adapter $base: no DMA cycle without a window" ||
 			fail "adapter $base: $unarmed DMA cycles without a window"
 	done
-	# the checkers' own banners at boot are no reports
-	reports=$(dmesg | grep -E 'WARNING|BUG|Oops|Call Trace|possible circular|INFO: task|DMA-API: .*(driver|error)')
+	# the host's patterns: the checkers' own banners at boot are no reports
+	reports=$(dmesg | grep -E -f /kernel-reports)
 	[ -z "$reports" ] && pass "the kernel log has no warning or oops" ||
 		fail "the kernel log has no warning or oops: $(echo "$reports" | head -n 3 | tr '\n' ' ')"
 }

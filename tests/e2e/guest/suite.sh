@@ -292,9 +292,9 @@ if [ "$full" = 1 ]; then
 
 	# --- faults of the adapter; sd retries what the midlayer recovers
 	echo 3 >"/sys/block/${sd#/dev/}/device/timeout"
-	faults0=$(test_read "$io" $STAT_FAULTS)
+	faults0=$(test_read "$io" "$SUBDMA_TEST_STAT_FAULTS")
 	aborts0=$(host_stat "$host" aborts)
-	fault "$io" $FAULT_STALL $AT_FIRST_WINDOW 0 1
+	fault "$io" "$SUBDMA_FAULT_STALL" "$SUBDMA_AT_FIRST_WINDOW" 0 1
 	roundtrip "a stalled window is aborted, then retried" "$sd" 512 256 128 500 \
 		direct
 	aborts1=$(host_stat "$host" aborts)
@@ -304,7 +304,7 @@ if [ "$full" = 1 ]; then
 	dd if=/dev/urandom of=/tmp/w bs=512 count=256 2>/dev/null
 	sg_dd if=/tmp/w of="$sd" oflag=direct bs=512 bpt=128 seek=600 count=256 \
 		>/dev/null 2>&1
-	fault "$io" $FAULT_LOST_IRQ $AT_STATUS 0 1
+	fault "$io" "$SUBDMA_FAULT_LOST_IRQ" "$SUBDMA_AT_STATUS" 0 1
 	if sg_dd if="$sd" iflag=direct of=/tmp/r bs=512 bpt=128 skip=600 \
 		count=256 >/dev/null 2>&1 && cmp -s /tmp/w /tmp/r; then
 		pass "a lost interrupt is recovered"
@@ -316,19 +316,19 @@ if [ "$full" = 1 ]; then
 		fail "the lost interrupt led to an abort"
 	# an edge with no cause merges with a real one when they come close
 	# together, so only the data is checked here; KUnit checks the count
-	fault "$io" $FAULT_SPURIOUS_IRQ $AT_FIRST_WINDOW 0 1
+	fault "$io" "$SUBDMA_FAULT_SPURIOUS_IRQ" "$SUBDMA_AT_FIRST_WINDOW" 0 1
 	roundtrip "I/O with a spurious interrupt" "$sg" 512 256 128 700
-	fault "$io" $FAULT_SEL_TIMEOUT $AT_SUBMIT 0 1
+	fault "$io" "$SUBDMA_FAULT_SEL_TIMEOUT" "$SUBDMA_AT_SUBMIT" 0 1
 	check_output "a selection timeout: no connect" "NO_CONNECT" sg_turs "$sg"
 	check "the next command after a selection timeout" sg_turs "$sg"
-	fault "$io" $FAULT_BUS_RESET $AT_FIRST_WINDOW 0 1
+	fault "$io" "$SUBDMA_FAULT_BUS_RESET" "$SUBDMA_AT_FIRST_WINDOW" 0 1
 	roundtrip "a bus reset in a window, retried" "$sd" 512 256 128 800 \
 		direct
-	fault "$io" $FAULT_CHECK $AT_SUBMIT $(((3 << 16) | (0x11 << 8))) 1
+	fault "$io" "$SUBDMA_FAULT_CHECK" "$SUBDMA_AT_SUBMIT" $(((3 << 16) | (0x11 << 8))) 1
 	check_output "CHECK CONDITION with the given sense" \
 		"Unrecovered read error" sg_turs -v "$sg"
 	check "the next command after CHECK CONDITION" sg_turs "$sg"
-	faults1=$(test_read "$io" $STAT_FAULTS)
+	faults1=$(test_read "$io" "$SUBDMA_TEST_STAT_FAULTS")
 	[ $((faults1 - faults0)) -eq 6 ] && pass "the adapter struck 6 faults" ||
 		fail "the adapter struck 6 faults: $((faults1 - faults0))"
 	roundtrip "I/O after the faults" "$sg" 512 2048 128 900

@@ -129,9 +129,9 @@ found=$(lsscsi | grep -c disk)
 expect() {
 	acts=1 outcome=ok
 	case $1:$2 in
-	"$FAULT_SHORT:$AT_STATUS" | "$FAULT_CHECK:$AT_FIRST_WINDOW" | \
-	"$FAULT_CHECK:$AT_LAST_WINDOW") acts=0 ;;
-	"$FAULT_SEL_TIMEOUT":* | "$FAULT_CHECK":*) outcome=eio ;;
+	"$SUBDMA_FAULT_SHORT:$SUBDMA_AT_STATUS" | "$SUBDMA_FAULT_CHECK:$SUBDMA_AT_FIRST_WINDOW" | \
+	"$SUBDMA_FAULT_CHECK:$SUBDMA_AT_LAST_WINDOW") acts=0 ;;
+	"$SUBDMA_FAULT_SEL_TIMEOUT":* | "$SUBDMA_FAULT_CHECK":*) outcome=eio ;;
 	esac
 }
 kinds="stall short lost-irq spurious-irq sel-timeout bus-reset check"
@@ -155,8 +155,8 @@ cell() {
 	rw "$sg" write /tmp/old $blocks "$lba"
 	a0=$(host_stat "$h" aborts)
 	# the fault registers keep their values: KIND and ARG are set already
-	test_write "$io" 1 "$where"
-	test_write "$io" 3 1
+	test_write "$io" "$SUBDMA_TEST_FAULT_WHERE" "$where"
+	test_write "$io" "$SUBDMA_TEST_FAULT_COUNT" 1
 	if [ "$dir" = read ]; then
 		rw "$sd" read /tmp/got $blocks "$lba" iflag=direct
 		rc=$?
@@ -168,7 +168,7 @@ cell() {
 		rw "$sg" read /tmp/got $blocks "$lba"
 		want=/tmp/new
 	fi
-	n=$(test_read "$io" "$STAT_FAULTS")
+	n=$(test_read "$io" "$SUBDMA_TEST_STAT_FAULTS")
 	a1=$(host_stat "$h" aborts)
 	cells=$((cells + 1))
 	acted=$((acted + n - faults))
@@ -208,17 +208,17 @@ for io in $ios; do
 	sd=$(node_at "$io" 0 sd)
 	sg=$(node_at "$io" 0 sg)
 	echo 2 >"/sys/block/${sd#/dev/}/device/timeout"
-	faults=$(test_read "$io" "$STAT_FAULTS")
+	faults=$(test_read "$io" "$SUBDMA_TEST_STAT_FAULTS")
 	for kind in ${rel_kinds:-1 2 3 4 5 6 7}; do
 		# SHORT ends a window 1000 bytes early; CHECK brings MEDIUM
 		# ERROR, unrecovered read error
 		case $kind in
-		"$FAULT_SHORT") arg=1000 ;;
-		"$FAULT_CHECK") arg=$(((3 << 16) | (0x11 << 8))) ;;
+		"$SUBDMA_FAULT_SHORT") arg=1000 ;;
+		"$SUBDMA_FAULT_CHECK") arg=$(((3 << 16) | (0x11 << 8))) ;;
 		*) arg=0 ;;
 		esac
-		test_write "$io" 0 "$kind"
-		test_write "$io" 2 "$arg"
+		test_write "$io" "$SUBDMA_TEST_FAULT_KIND" "$kind"
+		test_write "$io" "$SUBDMA_TEST_FAULT_ARG" "$arg"
 		for dir in $dirs; do
 			for where in 0 1 2 3; do
 				cell "$kind" "$where" "$dir" "$lba"
