@@ -10,6 +10,8 @@
 set -euo pipefail
 # shellcheck source=../tests/lib/common.sh
 . "$(dirname "$0")/../tests/lib/common.sh"
+# shellcheck source=../tests/lib/guest.sh
+. "$SUBDMA_TOP/tests/lib/guest.sh"
 
 mode=${1:-full}
 case $mode in
@@ -19,11 +21,13 @@ smoke) mib=1 reps=1 sizes=65536 insn=256 ;;
 esac
 
 make -s -C "$SUBDMA_TOP" modules 2> >(grep -v "Skipping BTF" >&2) >/dev/null
-qemu=$("$SUBDMA_TOP/tests/qemu/build.sh")
-plugin=$(dirname "$qemu")/plugins/libinsn.so
+GUEST_QEMU=$("$SUBDMA_TOP/tests/qemu/build.sh")
+plugin=$(dirname "$GUEST_QEMU")/plugins/libinsn.so
 kernel_dir=$("$SUBDMA_TOP/tests/guest/kernel.sh")
-vmlinuz=$(echo "$kernel_dir"/boot/vmlinuz-*)
-initrd=$("$SUBDMA_TOP/tests/e2e/image.sh" "$kernel_dir" "$SUBDMA_TOP/bench/guest")
+GUEST_KERNEL=$(echo "$kernel_dir"/boot/vmlinuz-*)
+GUEST_INITRD=$("$SUBDMA_TOP/tests/e2e/image.sh" "$kernel_dir" \
+	"$SUBDMA_TOP/bench/guest")
+logs=$(guest_logs "bench-$mode")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -36,19 +40,19 @@ adapters=(
 	"virtio-scsi|0|virtio-scsi-pci,id=h"
 )
 
-# boot ADAPTER KERNEL-ARGS [QEMU-ARGS...]: console on stdout; a guest that
-# fails shows as missing lines, which the checks below count
+# boot NAME ADAPTER KERNEL-ARGS [QEMU-ARGS...]: a boot with that adapter
+# and a new disk, its console on stdout; a guest that fails shows as
+# missing lines, which the checks below count
 boot() {
-	local subdma dev machine
-	IFS='|' read -r _ subdma dev <<<"$1"
+	local name=$1 subdma dev
+	IFS='|' read -r _ subdma dev <<<"$2"
 	rm -f "$work/disk.img"
 	truncate -s 256M "$work/disk.img"
-	mapfile -t machine < <(guest_machine "$vmlinuz" "$initrd" \
-		"e2e=bench bench_subdma=$subdma $2")
-	{ timeout 900 "$qemu" "${machine[@]}" -monitor none -serial stdio \
-		-device "$dev" -drive "if=none,id=d0,file=$work/disk.img,format=raw" \
-		-device scsi-hd,bus=h.0,scsi-id=0,drive=d0 "${@:3}" 2>&1 || true; } |
-		tr -d '\r'
+	SUBDMA_GUEST_TIMEOUT=900 guest_boot "$logs" "$name" \
+		"e2e=bench bench_subdma=$subdma $3" -device "$dev" \
+		-drive "if=none,id=d0,file=$work/disk.img,format=raw" \
+		-device scsi-hd,bus=h.0,scsi-id=0,drive=d0 "${@:4}"
+	guest_console "$logs" "$name"
 }
 
 log "benchmark ($mode): ${#adapters[@]} adapters, $reps repetitions, $mib MiB a workload"
@@ -56,15 +60,17 @@ for rep in $(seq "$reps"); do
 	for a in "${adapters[@]}"; do
 		name=${a%%|*}
 		log "repetition $rep: $name"
-		boot "$a" "bench_mib=$mib bench_sizes=$sizes" |
+		boot "run-$rep-${name// /-}" "$a" "bench_mib=$mib bench_sizes=$sizes" |
 			sed -n "s/^BENCH /$rep|$name|/p" >>"$work/runs"
 	done
 done
 
 # insns ADAPTER N: guest instructions of a boot that does N 64 KiB reads
 insns() {
-	boot "$1" "bench_insn=$2" -plugin "$plugin,inline=on" -d plugin \
-		-D "$work/plugin.log" >/dev/null
+	local name=${1%%|*}
+	# the last -d and -D win over the runner's own
+	boot "insns-$2-${name// /-}" "$1" "bench_insn=$2" \
+		-plugin "$plugin,inline=on" -d plugin -D "$work/plugin.log" >/dev/null
 	sed -n 's/^insns: \([0-9]*\).*/\1/p' "$work/plugin.log" | tail -n 1
 }
 for a in "${adapters[@]}"; do
@@ -164,7 +170,7 @@ if [ "$mode" = full ] && [ "$checks_failed" -eq 0 ]; then
 			"interleaved, $mib MiB a workload, one boot per adapter a repetition;" \
 			"medians with (min-max) and the ratio to lsi53c895a."
 		echo
-		echo "- QEMU: Debian's $(basename "$(dirname "$qemu")" | sed 's/^qemu-//; s/-[0-9a-f]*$//') with the project's patches, TCG, \`-m 512\`"
+		echo "- QEMU: Debian's $(basename "$(dirname "$GUEST_QEMU")" | sed 's/^qemu-//; s/-[0-9a-f]*$//') with the project's patches, TCG, \`-m 512\`"
 		echo "- guest kernel: Debian's $(basename "$kernel_dir" | sed 's/^kernel-//')"
 		echo "- machine: $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)"
 		echo "- disk: a 256 MiB raw image, \`scsi-hd\`, 512-byte blocks; \`sg\` is \`sg_dd\` on /dev/sgN, \`blk\` is \`sg_dd\` with O_DIRECT on /dev/sdX"

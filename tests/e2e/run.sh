@@ -12,9 +12,10 @@
 set -euo pipefail
 # shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
+# shellcheck source=../lib/guest.sh
+. "$SUBDMA_TOP/tests/lib/guest.sh"
 
 mode=${1:-check}
-logs=${SUBDMA_E2E_LOGS:-/tmp/subdma-e2e-logs}
 
 # another kernel (with SUBDMA_KO_DIR, the driver built for it) when given
 kernel_dir=${SUBDMA_KERNEL_DIR:-}
@@ -23,43 +24,15 @@ if [ -z "$kernel_dir" ]; then
 	make -s -C "$SUBDMA_TOP" modules 2> >(grep -v "Skipping BTF" >&2) >/dev/null
 	kernel_dir=$("$SUBDMA_TOP/tests/guest/kernel.sh")
 fi
-qemu=$("$SUBDMA_TOP/tests/qemu/build.sh")
-vmlinuz=$(echo "$kernel_dir"/boot/vmlinuz-*)
+GUEST_QEMU=$("$SUBDMA_TOP/tests/qemu/build.sh")
+GUEST_KERNEL=$(echo "$kernel_dir"/boot/vmlinuz-*)
 extra=()
 [ "$mode" = reliability ] && extra=("$SUBDMA_TOP/tests/reliability/guest")
-initrd=$("$SUBDMA_TOP/tests/e2e/image.sh" "$kernel_dir" "${extra[@]}")
+GUEST_INITRD=$("$SUBDMA_TOP/tests/e2e/image.sh" "$kernel_dir" "${extra[@]}")
+logs=${SUBDMA_E2E_LOGS:-$(guest_logs "e2e-$mode")}
+mkdir -p "$logs"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-
-# boot NAME KERNEL-ARGS QEMU-ARGS...: run the guest, console to $work/NAME.log.
-# The debug kernel, under TCG on a loaded machine, now and then stops for
-# good in its early self-tests; a guest that has not reached init after
-# three minutes is booted again, twice at most.
-boot() {
-	local name=$1 append=$2
-	shift 2
-	local machine pid waited try
-	mapfile -t machine < <(guest_machine "$vmlinuz" "$initrd" \
-		"$append ${SUBDMA_E2E_APPEND:-}")
-	for try in 1 2 3; do
-		timeout "${SUBDMA_E2E_TIMEOUT:-600}" "$qemu" "${machine[@]}" \
-			-monitor none -serial "file:$work/$name.log" -d guest_errors \
-			-D "$work/$name.qemu" "$@" >"$work/$name.out" 2>&1 &
-		pid=$!
-		waited=0
-		while kill -0 $pid 2>/dev/null && [ $waited -lt 180 ] &&
-			! grep -q subdma-guest-start "$work/$name.log" 2>/dev/null; do
-			sleep 1
-			waited=$((waited + 1))
-		done
-		grep -q subdma-guest-start "$work/$name.log" 2>/dev/null && break
-		kill $pid 2>/dev/null || true
-		wait $pid || true
-		[ $try = 3 ] || log "$name: the guest did not reach init; booting again"
-	done
-	wait $pid || true
-	cat "$work/$name.out" >>"$work/$name.qemu"
-}
 
 # disk ADAPTER ID LUN SIZE [BLOCK-SIZE]: QEMU arguments for a scsi-hd, one a line
 disks=0
@@ -80,15 +53,16 @@ if [ "$mode" = demo ]; then
 		-device "scsi-hd,bus=sd0.0,scsi-id=0,drive=d0")
 	if [ -t 0 ] && [ -t 1 ]; then
 		log "booting; the guest shell follows the demo (exit or Ctrl-A X leaves)"
-		mapfile -t machine < <(guest_machine "$vmlinuz" "$initrd" e2e=shell)
+		mapfile -t machine < <(guest_machine "$GUEST_KERNEL" \
+			"$GUEST_INITRD" e2e=shell)
 		rm -rf "$work"	# exec skips the EXIT trap
-		exec "$qemu" "${machine[@]}" -serial mon:stdio "${args[@]}"
+		exec "$GUEST_QEMU" "${machine[@]}" -serial mon:stdio "${args[@]}"
 	fi
 	log "booting the guest with the adapter and a 256 MiB disk"
-	boot demo "e2e=demo" "${args[@]}"
-	tr -d '\r' <"$work/demo.log" | sed -n '/### loading the driver/,$p' |
+	guest_boot "$logs" demo "e2e=demo" "${args[@]}"
+	guest_console "$logs" demo | sed -n '/### loading the driver/,$p' |
 		grep -v subdma-guest-end || true
-	grep -q "data read back matches" "$work/demo.log"
+	guest_console "$logs" demo | grep -q "data read back matches"
 	exit
 fi
 
@@ -108,46 +82,13 @@ targets() {
 	disk "$1" 2 3 16M
 }
 
-rm -rf "$logs"
-mkdir -p "$logs"
 # run NAME KERNEL-ARGS QEMU-ARGS...: one configuration, its checks counted
 run() {
-	local name=$1 append=$2 console line reports
+	local name=$1 append=$2
 	shift 2
 	log "configuration: $name"
-	boot "$name" "$append" "$@"
-	console=$work/$name.log
-	while IFS= read -r line; do
-		case $line in
-		PASS\ *) check_pass "$name: ${line#PASS }" ;;
-		FAIL\ *) check_fail "$name: ${line#FAIL }" ;;
-		esac
-	done < <(tr -d '\r' <"$console")
-	# the guest's own count must match what was read off the console
-	local end counted
-	end=$(tr -d '\r' <"$console" | sed -n 's/^subdma-suite-end //p')
-	counted="$(tr -d '\r' <"$console" | grep -c '^PASS ' || true)"
-	counted="$counted $(tr -d '\r' <"$console" | grep -c '^FAIL ' || true)"
-	if [ -z "$end" ]; then
-		check_fail "$name: the suite ran to its end" "$(tail -n 5 "$console" | tr -d '\r')"
-	elif [ "$end" != "$counted" ]; then
-		check_fail "$name: the suite ran to its end" "the guest counted $end, the console shows $counted"
-	else
-		check_pass "$name: the suite ran to its end"
-	fi
-	# the kernel's own lines only, not the suite's
-	reports=$(tr -d '\r' <"$console" | grep -E '^\[ *[0-9]+\.[0-9]+\] .*(WARNING|BUG|Oops|Kernel panic|Call Trace|DMA-API)' || true)
-	if [ -z "$reports" ]; then
-		check_pass "$name: the console has no kernel report"
-	else
-		check_fail "$name: the console has no kernel report" "$(head -n 3 <<<"$reports")"
-	fi
-	if [ -s "$work/$name.qemu" ]; then
-		check_fail "$name: QEMU logged no guest error" "$(head -n 3 "$work/$name.qemu")"
-	else
-		check_pass "$name: QEMU logged no guest error"
-	fi
-	cp "$console" "$work/$name.qemu" "$logs/" 2>/dev/null || true
+	guest_boot "$logs" "$name" "$append ${SUBDMA_E2E_APPEND:-}" "$@"
+	guest_checks "$logs" "$name"
 }
 
 if [ "$mode" = reliability ]; then

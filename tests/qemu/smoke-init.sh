@@ -3,6 +3,7 @@
 # Guest side of the adapter smoke test: report every subdma node that the
 # kernel's ACPI scan enumerated, the adapter's first registers at the
 # node's I/O base, and the resource descriptors of the firmware's _CRS.
+echo "subdma-guest-start"
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev

@@ -9,20 +9,24 @@
 set -euo pipefail
 # shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
+# shellcheck source=../lib/guest.sh
+. "$SUBDMA_TOP/tests/lib/guest.sh"
 
-qemu=$("$SUBDMA_TOP/tests/qemu/build.sh")
+GUEST_QEMU=$("$SUBDMA_TOP/tests/qemu/build.sh")
 kernel_dir=$("$SUBDMA_TOP/tests/guest/kernel.sh")
-vmlinuz=$(echo "$kernel_dir"/boot/vmlinuz-*)
+GUEST_KERNEL=$(echo "$kernel_dir"/boot/vmlinuz-*)
+logs=$(guest_logs smoke)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-"$SUBDMA_TOP/tests/guest/initramfs.sh" "$work/initrd" \
+GUEST_INITRD=$work/initrd
+"$SUBDMA_TOP/tests/guest/initramfs.sh" "$GUEST_INITRD" \
 	"$SUBDMA_TOP/tests/qemu/smoke-init.sh"
 truncate -s 64M "$work/disk0.img" "$work/disk1.img"
 
-# qemu_base: the machine every run shares; the adapters come on top.
-mapfile -t machine < <(guest_machine "$vmlinuz" "$work/initrd" "")
-qemu_base=("$qemu" "${machine[@]}" -monitor none)
+# qemu_base: the machine the refusals start; the adapters come on top.
+mapfile -t machine < <(guest_machine "$GUEST_KERNEL" "$GUEST_INITRD" "")
+qemu_base=("$GUEST_QEMU" "${machine[@]}" -monitor none)
 
 # expected_lines IOBASE IRQ DMA: what the guest must report for an adapter
 expected_lines() {
@@ -51,7 +55,7 @@ decode_crs() {
 # reported NAME: the guest's report of one boot, decoded and sorted
 reported() {
 	local line
-	tr -d '\r' <"$work/$1.log" | while read -r line; do
+	guest_console "$logs" "$1" | while read -r line; do
 		case $line in
 		subdma-node\ *) echo "node ${line#subdma-node }" ;;
 		subdma-crs\ *) decode_crs "${line#subdma-crs }" ;;
@@ -74,10 +78,10 @@ boot() {
 		n=$((n + 1))
 	done
 	log "booting the guest: $name"
-	timeout 300 "${qemu_base[@]}" -serial "file:$work/$name.log" "${args[@]}" \
-		>"$work/$name.qemu" 2>&1 || true
-	if ! grep -q subdma-smoke-end "$work/$name.log"; then
-		check_fail "$name: guest boots and reports" "$(tail -n 5 "$work/$name.log" "$work/$name.qemu")"
+	SUBDMA_GUEST_TIMEOUT=300 guest_boot "$logs" "$name" "" "${args[@]}"
+	if ! guest_console "$logs" "$name" | grep -q subdma-smoke-end; then
+		check_fail "$name: guest boots and reports" \
+			"$(tail -n 5 "$logs/$name.log" "$logs/$name.qemu")"
 		return
 	fi
 	check_pass "$name: guest boots and reports"

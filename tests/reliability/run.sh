@@ -12,6 +12,8 @@
 set -euo pipefail
 # shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
+# shellcheck source=../lib/guest.sh
+. "$SUBDMA_TOP/tests/lib/guest.sh"
 
 mode=${1:-short}
 case $mode in
@@ -19,7 +21,11 @@ short) rel="rel_stress=30 rel_reloads=10 rel_probe_step=3" timeout=1500 ;;
 full) rel="rel_stress=300 rel_reloads=50 rel_writes=1" timeout=3000 ;;
 *) die "usage: run.sh short|full" ;;
 esac
-logs=${SUBDMA_REL_LOGS:-/tmp/subdma-reliability-logs}
+# SUBDMA_REL_REPORT_ONLY=1: the report of the last run's logs
+if [ -n "${SUBDMA_REL_REPORT_ONLY:-}" ]; then
+	logs=${SUBDMA_REL_LOGS:-$SUBDMA_CACHE/logs/reliability-latest}
+	[ -d "$logs" ] || die "no logs of an earlier run in $logs"
+fi
 
 kernel_dir=$("$SUBDMA_TOP/tests/reliability/kernel.sh")
 # the driver, built against the debug tree outside the source directory
@@ -35,15 +41,14 @@ make -s -C "$kernel_dir/build" M="$ko_dir" CONFIG_SCSI_SUBDMA=m modules \
 export SUBDMA_KERNEL_DIR=$kernel_dir SUBDMA_KO_DIR=$ko_dir
 export SUBDMA_E2E_APPEND="e2e_debug=1 kmemleak=on"
 status=0
-# SUBDMA_REL_REPORT_ONLY=1: the report of the runs already in $logs
 if [ -z "${SUBDMA_REL_REPORT_ONLY:-}" ]; then
-rm -rf "$logs"
+logs=${SUBDMA_REL_LOGS:-$(guest_logs reliability)}
 mkdir -p "$logs"
 log "the end-to-end suite on the debug kernel"
 SUBDMA_E2E_LOGS=$logs/e2e "$SUBDMA_TOP/tests/e2e/run.sh" check |
 	tee "$logs/e2e.out" || status=1
 log "the reliability campaign ($mode)"
-SUBDMA_E2E_LOGS=$logs/campaign SUBDMA_REL_APPEND=$rel SUBDMA_E2E_TIMEOUT=$timeout \
+SUBDMA_E2E_LOGS=$logs/campaign SUBDMA_REL_APPEND=$rel SUBDMA_GUEST_TIMEOUT=$timeout \
 	"$SUBDMA_TOP/tests/e2e/run.sh" reliability | tee "$logs/campaign.out" ||
 	status=1
 fi
@@ -70,7 +75,7 @@ held() {	# RUN PATTERN: "passed of run" for the checks whose name matches
 checks_of() {	# LOG: "passed, failed" from a runner's summary line
 	sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 passed, \2 failed/p' "$1" | tail -n 1
 }
-kernel_lines='^\[ *[0-9]+\.[0-9]+\] '
+kernel_lines=$GUEST_KERNEL_LINE
 report=$(
 	cat <<EOF
 | What ran | Count | Held |
@@ -91,7 +96,7 @@ report=$(
 | Sleeping in atomic context | $(count '*' "${kernel_lines}.*BUG: sleeping function") | |
 | DMA API checker errors | $(stat dma_api_errors) | |
 | kmemleak: objects leaked | $(stat kmemleak_leaks) | |
-| Other kernel warnings and oopses | $(count '*' "${kernel_lines}.*(WARNING|Oops|BUG|Call Trace)") | |
+| Kernel reports of any kind, the above included | $(consoles '*' | guest_kernel_reports | grep -c . || true) | |
 | Campaign checks | $(checks_of "$logs/campaign.out") | |
 EOF
 )
