@@ -18,6 +18,7 @@ SHELL := /bin/bash
 # Debian's 6.1 headers by default (installed when missing)
 KDIR ?= $(shell tests/guest/headers.sh)
 MODULE_DIR := $(CURDIR)/drivers/scsi/subdma
+SUBDMA_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/subdma
 KBUILD = $(MAKE) -C $(KDIR) M=$(MODULE_DIR) \
 	CONFIG_SCSI_SUBDMA=m
 
@@ -26,12 +27,16 @@ KBUILD = $(MAKE) -C $(KDIR) M=$(MODULE_DIR) \
 
 all: modules
 
+# one build in the tree at a time, whoever asks (make -j check)
 modules:
 	@$(if $(C),tests/lib/need-packages.sh sparse)
-	+$(KBUILD) modules
+	@mkdir -p $(SUBDMA_CACHE)
+	+flock $(SUBDMA_CACHE)/modules.lock $(KBUILD) modules
 
+# Kbuild's outputs, without asking for a kernel tree (or installing one)
 clean:
-	+$(KBUILD) clean
+	cd $(MODULE_DIR) && rm -f *.o *.ko *.mod *.mod.c .*.cmd .*.d \
+		modules.order Module.symvers
 
 # The project's QEMU with the adapter model (cached; prints its path)
 qemu:

@@ -51,6 +51,7 @@ key=$(content_hash "$kernel_dir" "${modules[*]} ${optional[*]} ${spare[*]}" "${t
 	"${subdma_ko[@]}" "$SUBDMA_TOP"/tests/e2e/guest/* ${extra:+"$extra"/*} \
 	"$regs" "$SUBDMA_TOP/tests/lib/kernel-reports")
 out=$SUBDMA_CACHE/e2e-initrd-$key.gz
+cache_lock e2e-initrd
 if [ -f "$out" ]; then
 	echo "$out"
 	exit 0

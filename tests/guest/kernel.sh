@@ -12,6 +12,7 @@ need_packages dpkg-dev kmod
 pkg=linux-image-$(kernel_abi)
 version=$(candidate_version "$pkg")
 out=$SUBDMA_CACHE/kernel-$pkg-$version
+cache_lock kernel
 if [ ! -f "$out/.complete" ]; then
 	log "fetching the test kernel $pkg $version"
 	rm -rf "$out"

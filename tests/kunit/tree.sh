@@ -12,6 +12,7 @@ set -euo pipefail
 need_packages linux-source-6.1 xz-utils
 version=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 tree=$SUBDMA_CACHE/linux-source-6.1-$version
+cache_lock linux-source
 if [ ! -f "$tree/.complete" ]; then
 	log "unpacking linux-source-6.1 $version"
 	rm -rf "$tree" "$tree.tmp"
@@ -22,19 +23,26 @@ if [ ! -f "$tree/.complete" ]; then
 	mv "$tree.tmp" "$tree"
 fi
 
-rm -rf "$tree/drivers/scsi/subdma"
-mkdir -p "$tree/drivers/scsi/subdma"
-for src in "$SUBDMA_TOP"/drivers/scsi/subdma/{Makefile,*.c,*.h}; do
+# The overlay only changes what differs, so that a build reading the tree
+# meanwhile (make -j) never sees a file missing
+dest=$tree/drivers/scsi/subdma
+mkdir -p "$dest"
+for src in "$SUBDMA_TOP"/drivers/scsi/subdma/{Makefile,*.c,*.h} \
+	"$SUBDMA_TOP/Kconfig"; do
 	case $src in
-	*.mod.c) ;;	# Kbuild's output of an out-of-tree build
-	*) cp "$src" "$tree/drivers/scsi/subdma/" ;;
+	*.mod.c) continue ;;	# Kbuild's output of an out-of-tree build
 	esac
+	cmp -s "$src" "$dest/${src##*/}" || cp "$src" "$dest/"
 done
-cp "$SUBDMA_TOP/Kconfig" "$tree/drivers/scsi/subdma/Kconfig"
+for old in "$dest"/*.[ch]; do
+	[ -e "$SUBDMA_TOP/drivers/scsi/subdma/${old##*/}" ] || rm -f "$old"
+done
 grep -q 'drivers/scsi/subdma/Kconfig' "$tree/drivers/scsi/Kconfig" ||
 	echo 'source "drivers/scsi/subdma/Kconfig"' >>"$tree/drivers/scsi/Kconfig"
 # shellcheck disable=SC2016 # a make variable, not a shell one
-sed -i '/subdma\//d' "$tree/drivers/scsi/Makefile"
-# shellcheck disable=SC2016
-echo 'obj-$(CONFIG_SCSI_SUBDMA) += subdma/' >>"$tree/drivers/scsi/Makefile"
+hook='obj-$(CONFIG_SCSI_SUBDMA) += subdma/'
+if ! grep -qxF "$hook" "$tree/drivers/scsi/Makefile"; then
+	sed -i '/subdma\//d' "$tree/drivers/scsi/Makefile"
+	echo "$hook" >>"$tree/drivers/scsi/Makefile"
+fi
 echo "$tree"

@@ -15,6 +15,15 @@ die() {
 	exit 1
 }
 
+# cache_lock NAME: hold the lock NAME under the cache until the script
+# exits, so that runs in parallel (make -j) build each thing once
+cache_lock() {
+	local fd
+	mkdir -p "$SUBDMA_CACHE"
+	exec {fd}>"$SUBDMA_CACHE/$1.lock"
+	flock "$fd"
+}
+
 # Short content hash of files and strings, for cache keys.
 content_hash() {
 	local item
@@ -40,7 +49,8 @@ apt_update_once() {
 	fi
 	[ "$(id -u)" -eq 0 ] || return 0
 	log "refreshing the package lists"
-	apt-get update -q >/dev/null || die "apt-get update failed"
+	apt-get update -q -o DPkg::Lock::Timeout=600 >/dev/null ||
+		die "apt-get update failed"
 	mkdir -p "$SUBDMA_CACHE"
 	touch "$stamp"
 }
@@ -58,7 +68,8 @@ need_packages() {
 	apt_update_once
 	log "installing ${missing[*]}"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-		--no-install-recommends "${missing[@]}" >/dev/null ||
+		-o DPkg::Lock::Timeout=600 --no-install-recommends \
+		"${missing[@]}" >/dev/null ||
 		die "could not install ${missing[*]}"
 }
 
