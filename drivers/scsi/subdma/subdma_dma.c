@@ -317,7 +317,7 @@ void subdma_dma_unmap(struct subdma_dma *d, struct subdma_transfer *t)
 	/* the CPU owns the buffer again: now the odd byte may land */
 	if (t->odd_pending)
 		sg_pcopy_from_buffer(t->sgl, t->nents, &t->odd_byte, 1,
-				     t->len - 1);
+				     t->odd_off);
 	t->odd_pending = false;
 	if (t->bounce)
 		d->mapregs_busy = false;
@@ -330,19 +330,25 @@ void subdma_dma_unmap(struct subdma_dma *d, struct subdma_transfer *t)
  * @byte: data in: the byte the adapter delivered; data out: receives the
  *	byte to give it
  *
- * The odd last byte of a transfer cannot go through a 16-bit channel.  A
- * byte read is kept until subdma_dma_unmap(), as the buffer may still be
- * mapped for the device.
+ * The odd last byte of a data phase cannot go through a 16-bit channel.
+ * It is the byte where the transfer stands, which is the buffer's last
+ * only when the target moves all of it: a shorter data phase ends with
+ * its own odd byte.  A byte read is kept until subdma_dma_unmap(), as
+ * the buffer may still be mapped for the device.
+ *
+ * Return: 0, or -EOVERFLOW when the transfer has no byte left for it.
  */
-void subdma_dma_pio_byte(struct subdma_transfer *t, u8 *byte)
+int subdma_dma_pio_byte(struct subdma_transfer *t, u8 *byte)
 {
-	if (t->done != t->len - 1)
-		return;
+	if (t->done >= t->len)
+		return -EOVERFLOW;
 	if (t->dir == DMA_FROM_DEVICE) {
 		t->odd_byte = *byte;
+		t->odd_off = t->done;
 		t->odd_pending = true;
 	} else {
 		sg_pcopy_to_buffer(t->sgl, t->nents, byte, 1, t->done);
 	}
 	subdma_advance(t, 1);
+	return 0;
 }

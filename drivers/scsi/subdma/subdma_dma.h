@@ -86,6 +86,7 @@ struct subdma_dma {
  * @win_programmed: the channel holds a window that is not flushed yet
  * @odd_pending: a read's odd last byte waits for the unmap
  * @odd_byte: that byte
+ * @odd_off: its offset in the buffer
  */
 struct subdma_transfer {
 	struct scatterlist *sgl;
@@ -103,6 +104,7 @@ struct subdma_transfer {
 	bool win_programmed;
 	bool odd_pending;
 	u8 odd_byte;
+	u32 odd_off;
 };
 
 int subdma_dma_init(struct subdma_dma *d, struct device *dev,
@@ -115,7 +117,7 @@ u32 subdma_dma_program(struct subdma_dma *d, struct subdma_transfer *t);
 u32 subdma_dma_flush(struct subdma_dma *d, struct subdma_transfer *t,
 		     u32 moved);
 void subdma_dma_unmap(struct subdma_dma *d, struct subdma_transfer *t);
-void subdma_dma_pio_byte(struct subdma_transfer *t, u8 *byte);
+int subdma_dma_pio_byte(struct subdma_transfer *t, u8 *byte);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 u32 subdma_window_len(dma_addr_t addr, u32 avail, bool wide);

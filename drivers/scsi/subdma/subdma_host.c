@@ -74,19 +74,26 @@ static bool subdma_window_end(struct subdma_host *h)
 	return false;
 }
 
-/* ODD: the last byte of a 16-bit transfer goes by hand */
-static void subdma_odd_byte(struct subdma_host *h)
+/*
+ * ODD: the last byte of a 16-bit data phase goes by hand; false when the
+ * buffer has no room for it (the command fails, and its abort discards it)
+ */
+static bool subdma_odd_byte(struct subdma_host *h)
 {
 	u8 byte = 0;
 
-	if (h->xfer.dir == DMA_FROM_DEVICE) {
+	if (h->xfer.dir == DMA_FROM_DEVICE)
 		byte = subdma_adapter_read(&h->adapter, SUBDMA_REG_ODD_BYTE);
-		subdma_dma_pio_byte(&h->xfer, &byte);
-	} else {
-		subdma_dma_pio_byte(&h->xfer, &byte);
-		subdma_adapter_write(&h->adapter, SUBDMA_REG_ODD_BYTE, byte);
+	if (subdma_dma_pio_byte(&h->xfer, &byte)) {
+		dev_err_ratelimited(h->dev,
+				    "adapter moves an odd byte past the %u-byte buffer\n",
+				    h->xfer.len);
+		return false;
 	}
+	if (h->xfer.dir != DMA_FROM_DEVICE)
+		subdma_adapter_write(&h->adapter, SUBDMA_REG_ODD_BYTE, byte);
 	h->stats.odd_bytes++;
+	return true;
 }
 
 static int subdma_host_byte(u8 error)
@@ -187,7 +194,7 @@ VISIBLE_IF_KUNIT irqreturn_t subdma_interrupt(int irq, void *data)
 		if (isr & SUBDMA_ISR_WINDOW)
 			dma_ok = subdma_window_end(h);
 		if (dma_ok && (isr & SUBDMA_ISR_ODD))
-			subdma_odd_byte(h);
+			dma_ok = subdma_odd_byte(h);
 		if (!dma_ok || (isr & (SUBDMA_ISR_DONE | SUBDMA_ISR_ERROR |
 				       SUBDMA_ISR_ILLEGAL)))
 			done = subdma_finish(h, isr, dma_ok);

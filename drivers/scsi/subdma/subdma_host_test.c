@@ -345,6 +345,74 @@ static void error_odd_byte_write(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, scsi_get_resid(cmd), 0U);
 }
 
+/*
+ * A target that returns fewer bytes than asked, an odd count: the odd
+ * byte is the one where the transfer stands, not the buffer's last
+ */
+static void error_odd_byte_short_read(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	u8 *data;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, INQUIRY, 96, DMA_FROM_DEVICE,
+					    &data);
+
+	sdt_setup_channel(c, 5);
+	sdt_queue(c, cmd);
+	KUNIT_EXPECT_EQ(test, c->dma.count, 96U);
+	memset(c->mapregs, 0x42, 96);
+	c->adapter.regs[SUBDMA_REG_ODD_BYTE] = 0x5e;
+	sdt_window_end(c, 36, SUBDMA_ISR_ODD);
+	sdt_raise(c, SUBDMA_ISR_DONE);
+	sdt_expect_log(test, "SPAFOD");
+	KUNIT_EXPECT_EQ(test, data[35], 0x42);
+	KUNIT_EXPECT_EQ(test, data[36], 0x5e);
+	KUNIT_EXPECT_EQ(test, data[37], 0);
+	KUNIT_EXPECT_EQ(test, data[95], 0);
+	KUNIT_EXPECT_EQ(test, scsi_get_resid(cmd), 59U);
+	KUNIT_EXPECT_EQ(test, c->h->stats.odd_bytes, 1ULL);
+}
+
+/* ... and out: the target gets the byte where the transfer stands */
+static void error_odd_byte_short_write(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	u8 *data;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, WRITE_10, 96, DMA_TO_DEVICE,
+					    &data);
+
+	sdt_setup_channel(c, 6);
+	data[36] = 0xc3;
+	data[95] = 0x3c;
+	sdt_queue(c, cmd);
+	sdt_window_end(c, 36, SUBDMA_ISR_ODD);
+	KUNIT_EXPECT_EQ(test, c->adapter.odd_written, 0xc3);
+	sdt_raise(c, SUBDMA_ISR_DONE);
+	sdt_expect_log(test, "SPAFOD");
+	KUNIT_EXPECT_EQ(test, scsi_get_resid(cmd), 59U);
+}
+
+/* An odd byte after the whole buffer moved has nowhere to go */
+static void error_odd_byte_past_buffer(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	u8 *data;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 512,
+					    DMA_FROM_DEVICE, &data);
+
+	sdt_setup_channel(c, 5);
+	sdt_queue(c, cmd);
+	memset(c->mapregs, 0x42, 512);
+	c->adapter.regs[SUBDMA_REG_ODD_BYTE] = 0x5e;
+	sdt_window_end(c, 512, SUBDMA_ISR_ODD);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+	KUNIT_EXPECT_TRUE(test, c->unmapped_at_done);
+	KUNIT_EXPECT_EQ(test, host_byte(cmd->result), DID_ERROR);
+	KUNIT_EXPECT_EQ(test, c->adapter.last_cmd, SUBDMA_CMD_ABORT);
+	KUNIT_EXPECT_EQ(test, c->h->stats.odd_bytes, 0ULL);
+	KUNIT_EXPECT_EQ(test, c->h->stats.faults, 1ULL);
+	KUNIT_EXPECT_EQ(test, data[511], 0x42);
+}
+
 static void error_zero_length(struct kunit *test)
 {
 	struct sdt_ctx *c = test->priv;
@@ -502,6 +570,9 @@ static struct kunit_case error_path_cases[] = {
 	KUNIT_CASE(error_residue_disagrees),
 	KUNIT_CASE(error_odd_byte_read),
 	KUNIT_CASE(error_odd_byte_write),
+	KUNIT_CASE(error_odd_byte_short_read),
+	KUNIT_CASE(error_odd_byte_short_write),
+	KUNIT_CASE(error_odd_byte_past_buffer),
 	KUNIT_CASE(error_zero_length),
 	KUNIT_CASE(error_underrun),
 	KUNIT_CASE_PARAM(error_adapter_error, error_gen_params),
