@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * subdma: the adapter access layer - the register protocol of
- * Documentation/scsi/subdma.rst, spoken through struct subdma_adapter_ops.
+ * Documentation/scsi/subdma-adapter.rst, spoken through struct
+ * subdma_adapter_ops.
  */
 
 #include <kunit/visibility.h>

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Helpers of the guest-side suite: one line per check, and the adapter's
-# factory test interface through /dev/port (see subdma.rst).
+# factory test interface through /dev/port (see subdma-adapter.rst).
 # shellcheck disable=SC2034 # the constants are for the scripts that source this
 # shellcheck disable=SC2015 # "test && pass || fail": pass never fails
 

@@ -124,7 +124,7 @@ found=$(lsscsi | grep -c disk)
 # --- 1. the fault matrix
 # expect KIND WHERE: sets acts and outcome: whether the fault acts on a
 # 160 KiB command (three windows on an 8-bit channel, two on a 16-bit one;
-# see subdma.rst, "Fault injection") and how the command ends for its
+# see subdma-adapter.rst, "Fault injection") and how the command ends for its
 # caller once the midlayer recovered: ok (with its data) or eio
 expect() {
 	acts=1 outcome=ok
