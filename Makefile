@@ -54,9 +54,11 @@ bench:
 check: check-style check-kunit check-adapter check-e2e check-bench \
 	check-reliability
 
-# checkpatch --strict on the driver (from a kernel tree), shellcheck
+# checkpatch --strict on the driver (from a kernel tree), shellcheck;
+# kernel-doc, and the documentation built with Sphinx
 check-style:
 	@tests/style.sh
+	@tests/docs.sh
 
 # The driver's core under KUnit in UML
 check-kunit:

@@ -51,7 +51,7 @@ fi
 # the QEMU model for its trace events
 missing=()
 while read -r name; do
-	grep -rqw -- "$name" drivers/scsi/subdma tests/qemu/patches ||
+	grep -rqw -- "$name" drivers/scsi/subdma tests/qemu ||
 		missing+=("$name")
 done < <(grep -ohw 'subdma_[a-z0-9_]*[a-z0-9]' Documentation/scsi/*.rst \
 	Documentation/ABI/testing/sysfs-driver-subdma README.md tests/README.rst |
