@@ -61,6 +61,10 @@ struct subdma_stats {
  * @lock: guards everything below, and the adapter's registers
  * @cmd: the command the adapter holds, if any
  * @xfer: that command's data
+ * @line_masked: the interrupt handler masked the adapter's line, as its
+ *	causes did not clear; the error handler unmasks it
+ * @removing: the host is going away: no error handler touches the
+ *	adapter any more
  * @eh_mutex: one abort or reset at a time (error handler or ioctl)
  * @reset_done: the adapter finished an abort or a reset
  * @stats: counters
@@ -73,6 +77,8 @@ struct subdma_host {
 	spinlock_t lock;	/* see the kernel-doc above */
 	struct scsi_cmnd *cmd;
 	struct subdma_transfer xfer;
+	bool line_masked;
+	bool removing;
 	struct mutex eh_mutex;	/* see the kernel-doc above */
 	struct completion reset_done;
 	struct subdma_stats stats;

@@ -162,12 +162,16 @@ void subdma_adapter_select(struct subdma_adapter *a, unsigned int target)
  * subdma_adapter_ack() - take and acknowledge the pending interrupt causes
  * @a: the adapter
  *
- * Return: the causes acknowledged, 0 if none was pending.
+ * Return: the causes acknowledged, 0 if none was pending, or 0xff, all
+ * ones, when no adapter answers (nothing is acknowledged then).
  */
 u8 subdma_adapter_ack(struct subdma_adapter *a)
 {
-	u8 isr = subdma_adapter_read(a, SUBDMA_REG_ISR) & SUBDMA_ISR_ALL;
+	u8 isr = subdma_adapter_read(a, SUBDMA_REG_ISR);
 
+	if (isr == 0xff)
+		return isr;
+	isr &= SUBDMA_ISR_ALL;
 	if (isr)
 		subdma_adapter_write(a, SUBDMA_REG_ISR, isr);
 	return isr;

@@ -31,6 +31,7 @@
 #include <scsi/scsi_host.h>
 
 #include "subdma.h"
+#include "subdma_compat.h"
 
 /* How long the adapter may take to finish an abort or a reset */
 #define SUBDMA_RESET_TIMEOUT	(2 * HZ)
@@ -154,36 +155,44 @@ static struct scsi_cmnd *subdma_finish(struct subdma_host *h, u8 isr,
 	return cmd;
 }
 
-/**
- * subdma_interrupt() - the adapter's interrupt handler
- * @irq: interrupt number
- * @data: the host
+/*
+ * Serve the causes the adapter holds, with h->lock held: from the
+ * interrupt handler, and from the error handler before it stops the
+ * adapter, so that no completion already pending is lost.  The ISA line
+ * is edge-triggered: causes are acknowledged and ISR is read again until
+ * it is empty, so that none arriving meanwhile is missed.  A command that
+ * ended is returned in *done, to be completed once the lock is dropped.
  *
- * The ISA line is edge-triggered: causes are acknowledged and ISR is read
- * again until it is empty, so that none arriving meanwhile is missed.
- *
- * Return: IRQ_HANDLED, or IRQ_NONE when no cause was pending.
+ * Return: the causes served; SUBDMA_ISR_ALL + 1 when ISR reads all ones,
+ * as it does with no adapter there.
  */
-VISIBLE_IF_KUNIT irqreturn_t subdma_interrupt(int irq, void *data)
+static unsigned int subdma_serve(struct subdma_host *h,
+				 struct scsi_cmnd **done)
 {
-	struct subdma_host *h = data;
-	struct scsi_cmnd *done = NULL;
-	unsigned long flags;
-	u8 isr, seen = 0;
 	int rounds = 0, window_rounds = 0;
+	unsigned int seen = 0;
+	u8 isr;
 
-	spin_lock_irqsave(&h->lock, flags);
 	while ((isr = subdma_adapter_ack(&h->adapter))) {
 		bool dma_ok = true;
 
+		if (isr == 0xff)
+			return SUBDMA_ISR_ALL + 1;
 		if (h->cmd && (isr & SUBDMA_ISR_WINDOW))
 			window_rounds++;
 		else
 			rounds++;
 		if (rounds > SUBDMA_IRQ_ROUNDS ||
 		    window_rounds > SUBDMA_IRQ_WINDOW_ROUNDS) {
+			/*
+			 * The causes stay set, and so would the line, with no
+			 * edge to come: mask the line until the error handler
+			 * serves the adapter again and unmasks it.
+			 */
 			dev_err_ratelimited(h->dev, "interrupt causes 0x%02x do not clear\n",
 					    isr);
+			subdma_adapter_irq_enable(&h->adapter, false);
+			h->line_masked = true;
 			break;
 		}
 		seen |= isr;
@@ -197,17 +206,51 @@ VISIBLE_IF_KUNIT irqreturn_t subdma_interrupt(int irq, void *data)
 			dma_ok = subdma_odd_byte(h);
 		if (!dma_ok || (isr & (SUBDMA_ISR_DONE | SUBDMA_ISR_ERROR |
 				       SUBDMA_ISR_ILLEGAL)))
-			done = subdma_finish(h, isr, dma_ok);
+			*done = subdma_finish(h, isr, dma_ok);
 		else if ((isr & SUBDMA_ISR_WINDOW) && !(isr & SUBDMA_ISR_ODD))
 			subdma_start_window(h);	/* ODD ends the data phase */
 	}
-	if (!seen)
+	return seen;
+}
+
+/* Serve the adapter from the error handler, and let its line go again */
+static struct scsi_cmnd *subdma_poll(struct subdma_host *h)
+{
+	struct scsi_cmnd *done = NULL;
+
+	subdma_serve(h, &done);
+	if (h->line_masked) {
+		/* a new edge comes if a cause is still set */
+		subdma_adapter_irq_enable(&h->adapter, true);
+		h->line_masked = false;
+	}
+	return done;
+}
+
+/**
+ * subdma_interrupt() - the adapter's interrupt handler
+ * @irq: interrupt number
+ * @data: the host
+ *
+ * Return: IRQ_HANDLED, or IRQ_NONE when no cause was pending or no
+ * adapter answered, so that the kernel can tell a line gone wild.
+ */
+VISIBLE_IF_KUNIT irqreturn_t subdma_interrupt(int irq, void *data)
+{
+	struct subdma_host *h = data;
+	struct scsi_cmnd *done = NULL;
+	unsigned long flags;
+	unsigned int seen;
+
+	spin_lock_irqsave(&h->lock, flags);
+	seen = subdma_serve(h, &done);
+	if (!seen || seen > SUBDMA_ISR_ALL)
 		h->stats.spurious_irqs++;
 	spin_unlock_irqrestore(&h->lock, flags);
 
 	if (done)
 		scsi_done(done);
-	return seen ? IRQ_HANDLED : IRQ_NONE;
+	return seen && seen <= SUBDMA_ISR_ALL ? IRQ_HANDLED : IRQ_NONE;
 }
 EXPORT_SYMBOL_IF_KUNIT(subdma_interrupt);
 
@@ -253,34 +296,91 @@ out:
 }
 
 /*
- * Abort or reset: tell the adapter, then flush and unmap the command it
- * held (even when its window never started).  An aborted command goes
- * back to the error handler, which owns it; a reset may also come from
- * the SG_SCSI_RESET ioctl with a command in flight, so the command a
- * reset releases is completed with DID_RESET - which does nothing when
- * the error handler owns it.  @target < 0 releases any command.
+ * A command timed out: its interrupt may have been lost, so serve the
+ * adapter before the midlayer aborts it.  A command that had ended is
+ * completed here; the midlayer then sees it complete and leaves it.
  */
-static int subdma_eh_run(struct subdma_host *h, u8 op, int target)
+static enum subdma_timeout_action subdma_eh_timed_out(struct scsi_cmnd *cmd)
 {
-	struct scsi_cmnd *released = NULL;
+	struct subdma_host *h = shost_priv(cmd->device->host);
+	struct scsi_cmnd *done = NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&h->lock, flags);
+	if (!h->removing)
+		done = subdma_poll(h);
+	spin_unlock_irqrestore(&h->lock, flags);
+	if (done)
+		scsi_done(done);
+	return SUBDMA_EH_NOT_HANDLED;
+}
+
+/*
+ * Abort or reset: serve what the adapter already holds (a command that
+ * ended keeps its status), tell the adapter, then flush and unmap the
+ * command it held (even when its window never started).  An aborted
+ * command goes back to the error handler, which owns it; a reset may
+ * also come from the SG_SCSI_RESET ioctl with a command in flight, so
+ * the command a reset releases is completed with DID_RESET - which does
+ * nothing when the error handler owns it.  @victim, when given, is the
+ * only command to release; otherwise @target < 0 releases any command
+ * and a target id that target's.  Once the host is being removed, the
+ * adapter is not touched any more.
+ */
+static int subdma_eh_run(struct subdma_host *h, u8 op, int target,
+			 struct scsi_cmnd *victim, u64 *count)
+{
+	struct scsi_cmnd *released = NULL, *done = NULL;
 	unsigned long flags;
 	long left;
 
 	mutex_lock(&h->eh_mutex);
 	spin_lock_irqsave(&h->lock, flags);
+	if (h->removing) {
+		spin_unlock_irqrestore(&h->lock, flags);
+		mutex_unlock(&h->eh_mutex);
+		return FAILED;
+	}
+	done = subdma_poll(h);
+	if (victim && h->cmd != victim) {
+		/* it ended meanwhile: nothing to abort */
+		spin_unlock_irqrestore(&h->lock, flags);
+		mutex_unlock(&h->eh_mutex);
+		if (done)
+			scsi_done(done);
+		return SUCCESS;
+	}
+	(*count)++;
 	reinit_completion(&h->reset_done);
 	if (op == SUBDMA_CMD_DEVICE_RESET)
 		subdma_adapter_select(&h->adapter, target);
+	/* a reset line that is already up would give no edge for RESET */
+	if (op == SUBDMA_CMD_ADAPTER_RESET)
+		subdma_adapter_irq_enable(&h->adapter, false);
 	subdma_adapter_command(&h->adapter, op);
-	if (h->cmd && (target < 0 || h->cmd->device->id == target))
+	if (op == SUBDMA_CMD_ADAPTER_RESET)
+		subdma_adapter_irq_enable(&h->adapter, true);
+	if (h->cmd && (victim ? h->cmd == victim :
+		       target < 0 || h->cmd->device->id == target))
 		released = subdma_release(h);
 	spin_unlock_irqrestore(&h->lock, flags);
 
+	if (done)
+		scsi_done(done);
 	if (released && op != SUBDMA_CMD_ABORT) {
 		set_host_byte(released, DID_RESET);
 		scsi_done(released);
 	}
 	left = wait_for_completion_timeout(&h->reset_done, SUBDMA_RESET_TIMEOUT);
+	if (!left) {
+		/* the edge may have been lost: look once more */
+		spin_lock_irqsave(&h->lock, flags);
+		done = subdma_poll(h);
+		spin_unlock_irqrestore(&h->lock, flags);
+		if (done)
+			scsi_done(done);
+		left = completion_done(&h->reset_done);
+	}
 	mutex_unlock(&h->eh_mutex);
 	if (!left)
 		dev_err(h->dev, "adapter did not finish command 0x%02x\n", op);
@@ -290,49 +390,41 @@ static int subdma_eh_run(struct subdma_host *h, u8 op, int target)
 static int subdma_eh_abort(struct scsi_cmnd *cmd)
 {
 	struct subdma_host *h = shost_priv(cmd->device->host);
-	unsigned long flags;
-	bool held;
 
-	spin_lock_irqsave(&h->lock, flags);
-	held = h->cmd == cmd;
-	if (held)
-		h->stats.aborts++;
-	spin_unlock_irqrestore(&h->lock, flags);
-	if (!held)
-		return SUCCESS;
 	scmd_printk(KERN_WARNING, cmd, "aborting command 0x%02x\n",
 		    cmd->cmnd[0]);
-	return subdma_eh_run(h, SUBDMA_CMD_ABORT, cmd->device->id);
+	return subdma_eh_run(h, SUBDMA_CMD_ABORT, cmd->device->id, cmd,
+			     &h->stats.aborts);
 }
 
 static int subdma_eh_device_reset(struct scsi_cmnd *cmd)
 {
 	struct subdma_host *h = shost_priv(cmd->device->host);
 
-	h->stats.device_resets++;
 	scmd_printk(KERN_WARNING, cmd, "resetting the device\n");
-	return subdma_eh_run(h, SUBDMA_CMD_DEVICE_RESET, cmd->device->id);
+	return subdma_eh_run(h, SUBDMA_CMD_DEVICE_RESET, cmd->device->id,
+			     NULL, &h->stats.device_resets);
 }
 
 static int subdma_eh_bus_reset(struct scsi_cmnd *cmd)
 {
 	struct subdma_host *h = shost_priv(cmd->device->host);
 
-	h->stats.bus_resets++;
 	scmd_printk(KERN_WARNING, cmd, "resetting the SCSI bus\n");
-	return subdma_eh_run(h, SUBDMA_CMD_BUS_RESET, -1);
+	return subdma_eh_run(h, SUBDMA_CMD_BUS_RESET, -1, NULL,
+			     &h->stats.bus_resets);
 }
 
 static int subdma_eh_host_reset(struct scsi_cmnd *cmd)
 {
 	struct subdma_host *h = shost_priv(cmd->device->host);
 
-	h->stats.host_resets++;
 	scmd_printk(KERN_WARNING, cmd, "resetting the adapter\n");
-	if (subdma_eh_run(h, SUBDMA_CMD_ADAPTER_RESET, -1) != SUCCESS)
+	if (subdma_eh_run(h, SUBDMA_CMD_ADAPTER_RESET, -1, NULL,
+			  &h->stats.host_resets) != SUCCESS)
 		return FAILED;
-	subdma_adapter_irq_enable(&h->adapter, true);
-	return subdma_eh_run(h, SUBDMA_CMD_BUS_RESET, -1);
+	return subdma_eh_run(h, SUBDMA_CMD_BUS_RESET, -1, NULL,
+			     &h->stats.bus_resets);
 }
 
 /* Each counter is a read-only file of the SCSI host in sysfs */
@@ -398,6 +490,7 @@ static struct scsi_host_template subdma_template = {
 	.name			= "subdma",
 	.proc_name		= "subdma",
 	.queuecommand		= subdma_queuecommand,
+	.eh_timed_out		= subdma_eh_timed_out,
 	.eh_abort_handler	= subdma_eh_abort,
 	.eh_device_reset_handler = subdma_eh_device_reset,
 	.eh_bus_reset_handler	= subdma_eh_bus_reset,
@@ -551,14 +644,24 @@ put:
  * @h: the host subdma_host_register() brought up
  *
  * Commands still in flight finish first: scsi_remove_host() waits for
- * them.  The caller releases the DMA channel and the I/O ports after.
+ * them.  From then on no error handler touches the adapter.  The caller
+ * releases the DMA channel and the I/O ports after.
  */
 void subdma_host_unregister(struct subdma_host *h)
 {
 	unsigned int irq = h->shost->irq;
 
 	scsi_remove_host(h->shost);
+	/*
+	 * A reset from the SG_SCSI_RESET ioctl may still come through an
+	 * open sg node: it must find the adapter let go of.
+	 */
+	mutex_lock(&h->eh_mutex);
+	spin_lock_irq(&h->lock);
+	h->removing = true;
 	subdma_adapter_irq_enable(&h->adapter, false);
+	spin_unlock_irq(&h->lock);
+	mutex_unlock(&h->eh_mutex);
 	free_irq(irq, h);
 	subdma_dma_exit(&h->dma);
 	subdma_host_put(h);

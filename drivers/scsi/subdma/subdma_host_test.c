@@ -413,6 +413,154 @@ static void error_odd_byte_past_buffer(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, data[511], 0x42);
 }
 
+/* The adapter ended the armed read window and the command; no edge came */
+static void pending_done(struct sdt_ctx *c, u32 moved)
+{
+	c->dma.residue = c->dma.count - moved;
+	sdt_set_reg32(c, SUBDMA_REG_WIN_MOVED, moved);
+	c->adapter.regs[SUBDMA_REG_ISR] |= SUBDMA_ISR_WINDOW | SUBDMA_ISR_DONE;
+}
+
+/*
+ * A device reset of another target while the command in flight has just
+ * ended: it completes with its own status, it is not left hanging
+ */
+static void error_reset_other_target_keeps_done(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	u8 *data;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 512,
+					    DMA_FROM_DEVICE, &data);
+	struct scsi_cmnd *other = sdt_new_cmd(test, TEST_UNIT_READY, 0,
+					      DMA_NONE, NULL);
+
+	other->device->id = 3;
+	sdt_queue(c, cmd);
+	memset(c->mapregs, 0x24, 512);
+	pending_done(c, 512);
+	KUNIT_EXPECT_EQ(test, sdt_eh(c, other, 1), SUCCESS);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+	KUNIT_EXPECT_TRUE(test, c->unmapped_at_done);
+	KUNIT_EXPECT_EQ(test, cmd->result, 0);
+	KUNIT_EXPECT_EQ(test, scsi_get_resid(cmd), 0U);
+	KUNIT_EXPECT_EQ(test, data[511], 0x24);
+	KUNIT_EXPECT_PTR_EQ(test, c->h->cmd, NULL);
+	/* flushed before the adapter is told, completed once the lock is off */
+	sdt_expect_log(test, "SPAFXD");
+}
+
+/* A reset that finds a command ended keeps its status and its sense */
+static void error_reset_keeps_check_condition(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	int which = 1 + ((const char *const *)test->param_value - reset_names);
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 512,
+					    DMA_FROM_DEVICE, NULL);
+
+	c->adapter.sense[2] = 0x03;
+	c->adapter.regs[SUBDMA_REG_SENSE_LEN] = 18;
+	c->adapter.regs[SUBDMA_REG_SCSI_STATUS] = SAM_STAT_CHECK_CONDITION;
+	sdt_queue(c, cmd);
+	pending_done(c, 0);
+	KUNIT_EXPECT_EQ(test, sdt_eh(c, cmd, which), SUCCESS);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+	KUNIT_EXPECT_EQ(test, cmd->result, SAM_STAT_CHECK_CONDITION);
+	KUNIT_EXPECT_EQ(test, cmd->sense_buffer[2], 0x03);
+}
+
+/* An abort of a command that had ended: nothing is sent to the adapter */
+static void error_abort_finds_done(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 512,
+					    DMA_FROM_DEVICE, NULL);
+
+	sdt_queue(c, cmd);
+	pending_done(c, 512);
+	KUNIT_EXPECT_EQ(test, sdt_eh(c, cmd, 0), SUCCESS);
+	sdt_expect_log(test, "SPAFD");
+	KUNIT_EXPECT_NE(test, c->adapter.last_cmd, SUBDMA_CMD_ABORT);
+}
+
+/* A lost edge: the timeout finds the command ended and completes it */
+static void error_timeout_polls(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	const struct scsi_host_template *t = c->h->shost->hostt;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 512,
+					    DMA_FROM_DEVICE, NULL);
+
+	KUNIT_ASSERT_NOT_NULL(test, t->eh_timed_out);
+	sdt_queue(c, cmd);
+	pending_done(c, 512);
+	t->eh_timed_out(cmd);
+	sdt_expect_log(test, "SPAFD");
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+	KUNIT_EXPECT_EQ(test, cmd->result, 0);
+	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_ISR], 0);
+}
+
+/*
+ * Causes that do not clear: the handler stops after its rounds and masks
+ * the line, which would otherwise stay up with no edge to come; the
+ * error handler's poll unmasks it
+ */
+static void error_stuck_line(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	const struct scsi_host_template *t = c->h->shost->hostt;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 512,
+					    DMA_FROM_DEVICE, NULL);
+
+	KUNIT_ASSERT_NOT_NULL(test, t->eh_timed_out);
+	c->adapter.regs[SUBDMA_REG_CTRL] = SUBDMA_CTRL_IRQ_ENABLE;
+	c->adapter.stuck = SUBDMA_ISR_ERROR;
+	sdt_queue(c, cmd);
+	KUNIT_EXPECT_EQ(test, sdt_interrupt(c), IRQ_HANDLED);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_CTRL], 0);
+	c->adapter.stuck = 0;
+	t->eh_timed_out(cmd);
+	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_CTRL],
+			SUBDMA_CTRL_IRQ_ENABLE);
+	/* the next command works */
+	cmd = sdt_new_cmd(test, READ_10, 512, DMA_FROM_DEVICE, NULL);
+	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
+	sdt_window_end(c, 512, SUBDMA_ISR_DONE);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 2U);
+}
+
+/* No adapter answers: ISR reads all ones, which is no interrupt of ours */
+static void error_no_adapter(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+
+	c->adapter.regs[SUBDMA_REG_ISR] = 0xff;
+	c->adapter.writes = 0;
+	KUNIT_EXPECT_EQ(test, sdt_interrupt(c), IRQ_NONE);
+	KUNIT_EXPECT_EQ(test, c->adapter.writes, 0U);
+	KUNIT_EXPECT_EQ(test, c->h->stats.spurious_irqs, 1ULL);
+}
+
+/* Once the host is being removed, no error handler touches the adapter */
+static void error_eh_after_remove(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, TEST_UNIT_READY, 0,
+					    DMA_NONE, NULL);
+	int which;
+
+	c->h->removing = true;
+	c->adapter.reads = 0;
+	c->adapter.writes = 0;
+	for (which = 0; which < 4; which++)
+		KUNIT_EXPECT_EQ(test, sdt_eh(c, cmd, which), FAILED);
+	c->h->shost->hostt->eh_timed_out(cmd);
+	KUNIT_EXPECT_EQ(test, c->adapter.reads, 0U);
+	KUNIT_EXPECT_EQ(test, c->adapter.writes, 0U);
+	c->h->removing = false;
+}
+
 static void error_zero_length(struct kunit *test)
 {
 	struct sdt_ctx *c = test->priv;
@@ -573,6 +721,13 @@ static struct kunit_case error_path_cases[] = {
 	KUNIT_CASE(error_odd_byte_short_read),
 	KUNIT_CASE(error_odd_byte_short_write),
 	KUNIT_CASE(error_odd_byte_past_buffer),
+	KUNIT_CASE(error_reset_other_target_keeps_done),
+	KUNIT_CASE_PARAM(error_reset_keeps_check_condition, reset_gen_params),
+	KUNIT_CASE(error_abort_finds_done),
+	KUNIT_CASE(error_timeout_polls),
+	KUNIT_CASE(error_stuck_line),
+	KUNIT_CASE(error_no_adapter),
+	KUNIT_CASE(error_eh_after_remove),
 	KUNIT_CASE(error_zero_length),
 	KUNIT_CASE(error_underrun),
 	KUNIT_CASE_PARAM(error_adapter_error, error_gen_params),

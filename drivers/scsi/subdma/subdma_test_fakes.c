@@ -200,6 +200,8 @@ static u8 fake_read(struct subdma_adapter *a, unsigned int reg)
 	switch (reg) {
 	case SUBDMA_REG_FIFO:
 		return adapter->sense[adapter->sense_pos++];
+	case SUBDMA_REG_ISR:
+		return adapter->regs[reg] | adapter->stuck;
 	case SUBDMA_REG_ODD_BYTE:
 		log_step(adapter->log, 'O');
 		break;

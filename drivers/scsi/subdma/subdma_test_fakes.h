@@ -56,6 +56,7 @@ struct fake_adapter {
 	unsigned int reads, writes;
 	u8 last_cmd;
 	bool done_at_submit;	/* the command ends before its window */
+	u8 stuck;		/* causes that acknowledging does not clear */
 	struct work_struct irq_work;
 	struct subdma_host *h;
 };
