@@ -199,6 +199,17 @@ head -c 7 /tmp/inq36 >/tmp/inq7want
 cmp -s /tmp/inq7 /tmp/inq7want && [ "$(wc -c </tmp/inq7)" = 7 ] &&
 	pass "an odd-length read (7 bytes) arrives whole" ||
 	fail "an odd-length read (7 bytes) arrives whole"
+# an odd count shorter than the buffer: on a 16-bit channel its last byte
+# moves by hand, and lands where the transfer stands
+sg_raw -r 37 -o /tmp/inq37 "$sg" 12 00 00 00 25 00 >/dev/null 2>&1
+resid0=$(host_stat "$host" residual_bytes)
+sg_raw -r 96 -o /tmp/inq37of96 "$sg" 12 00 00 00 25 00 >/dev/null 2>&1
+resid1=$(host_stat "$host" residual_bytes)
+cmp -s /tmp/inq37of96 /tmp/inq37 && [ "$(wc -c </tmp/inq37of96)" = 37 ] &&
+	pass "an odd short read (37 bytes into 96) arrives whole" ||
+	fail "an odd short read (37 bytes into 96) arrives whole: $(wc -c </tmp/inq37of96) bytes"
+[ $((resid1 - resid0)) -eq 59 ] && pass "its residual is 59 bytes" ||
+	fail "its residual is 59 bytes: counted $((resid1 - resid0))"
 last=$(sg_readcap "$sg" | sed -n 's/.*Number of logical blocks=\([0-9]*\).*/\1/p')
 lba=$(printf '%08x' "$last")
 check_output "a read past the last block: ILLEGAL REQUEST" \
@@ -311,9 +322,10 @@ if [ "$full" = 1 ]; then
 	else
 		fail "a lost interrupt is recovered"
 	fi
-	[ "$(host_stat "$host" aborts)" -gt "$aborts1" ] &&
-		pass "the lost interrupt led to an abort" ||
-		fail "the lost interrupt led to an abort"
+	# the timeout serves the adapter: the command ends with its status
+	[ "$(host_stat "$host" aborts)" = "$aborts1" ] &&
+		pass "the lost interrupt is served at the timeout, with no abort" ||
+		fail "the lost interrupt is served at the timeout, with no abort"
 	# an edge with no cause merges with a real one when they come close
 	# together, so only the data is checked here; KUnit checks the count
 	fault "$io" "$SUBDMA_FAULT_SPURIOUS_IRQ" "$SUBDMA_AT_FIRST_WINDOW" 0 1
