@@ -132,11 +132,12 @@ static bool subdma_sg_reachable(struct subdma_dma *d, struct scatterlist *sgl,
  * @dir: direction
  *
  * The first half of ScsiPortIoMapTransfer: dma_map_sg() when the channel
- * reaches every byte in place, the map registers otherwise.  Nothing is
- * programmed yet.
+ * reaches every byte in place, the map registers otherwise - also when
+ * dma_map_sg() fails, or bounces the data out of the channel's reach, as
+ * it may where the kernel bounces all DMA.  Nothing is programmed yet.
  *
- * Return: 0; -EBUSY when the map registers are taken or -ENOMEM when the
- * mapping fails, both worth a retry later.
+ * Return: 0, or -EBUSY when the map registers are taken, worth a retry
+ * once the transfer that holds them is done.
  */
 int subdma_dma_map(struct subdma_dma *d, struct subdma_transfer *t,
 		   struct scatterlist *sgl, unsigned int nents, u32 len,
@@ -149,13 +150,13 @@ int subdma_dma_map(struct subdma_dma *d, struct subdma_transfer *t,
 		return 0;
 	if (subdma_sg_reachable(d, sgl, nents, len, false)) {
 		t->mapped = dma_map_sg(d->dev, sgl, nents, dir);
-		if (!t->mapped)
-			return -ENOMEM;
-		if (subdma_sg_reachable(d, sgl, t->mapped, len, true)) {
+		if (t->mapped &&
+		    subdma_sg_reachable(d, sgl, t->mapped, len, true)) {
 			t->cur = sgl;
 			return 0;
 		}
-		dma_unmap_sg(d->dev, sgl, nents, dir);
+		if (t->mapped)
+			dma_unmap_sg(d->dev, sgl, nents, dir);
 		t->mapped = 0;
 	}
 	if (d->mapregs_busy)

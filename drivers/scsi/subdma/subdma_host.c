@@ -570,6 +570,9 @@ static int subdma_host_add(struct subdma_host *h,
 	shost->n_io_port = SUBDMA_IO_EXTENT;
 	shost->irq = irq;
 	shost->dma_channel = h->dma.chan;
+	/* segments the channel can take whole, in place */
+	shost->max_segment_size = h->dma.mapregs_size;
+	shost->dma_boundary = h->dma.mapregs_size - 1;
 
 	subdma_adapter_irq_enable(&h->adapter, true);
 	ret = scsi_add_host(shost, h->dev);
@@ -577,6 +580,15 @@ static int subdma_host_add(struct subdma_host *h,
 		subdma_adapter_irq_enable(&h->adapter, false);
 		return ret;
 	}
+	/*
+	 * scsi_add_host() caps a command at what the DMA API can bounce
+	 * (swiotlb's 256 KiB where memory reaches above 4 GiB), but the
+	 * driver never leaves bouncing to the DMA API: data out of the
+	 * channel's reach goes through the map registers, and so does a
+	 * mapping that fails.  The devices the scan finds take the host's
+	 * own limit.
+	 */
+	shost->max_sectors = shost->hostt->max_sectors;
 	scsi_scan_host(shost);
 	return 0;
 }

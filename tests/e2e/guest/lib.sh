@@ -58,6 +58,11 @@ port_write() {	# PORT BYTE
 	dd if="/tmp/byte.$2" of=/dev/port bs=1 seek="$1" 2>/dev/null
 }
 
+port_read() {	# PORT: the byte at an I/O port
+	dd if=/dev/port bs=1 skip="$1" count=1 2>/dev/null | od -An -tu1 |
+		tr -d ' '
+}
+
 # The test registers (32 bits, moved a byte at a time through TEST_DATA)
 test_read() {	# IOBASE INDEX
 	port_write $(($1 + SUBDMA_REG_TEST_SEL)) "$2"
@@ -188,4 +193,31 @@ host_stat() {
 pattern() {
 	dd if=/dev/urandom of="$1" bs=1024 count="$2" 2>/dev/null
 	printf 'seed %s\n' "$3" | dd of="$1" conv=notrunc 2>/dev/null
+}
+
+# roundtrip NAME DEV BS BLOCKS BPT SEEK [OPTIONS]: write, read, compare;
+# OPTIONS go to both sg_dd runs, with "direct" meaning O_DIRECT on DEV
+# shellcheck disable=SC2086 # the options are words
+roundtrip() {
+	name=$1 dev=$2 bs=$3 blocks=$4 bpt=$5 seek=$6 wopts='' ropts=''
+	shift 6
+	for opt in "$@"; do
+		case $opt in
+		direct) wopts="$wopts oflag=direct" ropts="$ropts iflag=direct" ;;
+		*) wopts="$wopts $opt" ropts="$ropts $opt" ;;
+		esac
+	done
+	dd if=/dev/urandom of=/tmp/w bs="$bs" count="$blocks" 2>/dev/null
+	rm -f /tmp/r
+	if ! out=$(sg_dd if=/tmp/w of="$dev" bs="$bs" bpt="$bpt" seek="$seek" \
+			count="$blocks" $wopts 2>&1); then
+		fail "$name: write: $(echo "$out" | tail -n 2 | tr '\n' ' ')"
+	elif ! out=$(sg_dd if="$dev" of=/tmp/r bs="$bs" bpt="$bpt" skip="$seek" \
+			count="$blocks" $ropts 2>&1); then
+		fail "$name: read: $(echo "$out" | tail -n 2 | tr '\n' ' ')"
+	elif ! cmp -s /tmp/w /tmp/r; then
+		fail "$name: data read back differs"
+	else
+		pass "$name"
+	fi
 }

@@ -32,33 +32,6 @@ node_of() {	# TYPE BLOCK-SIZE COLUMN: the first device of that kind
 	done
 }
 
-# roundtrip NAME DEV BS BLOCKS BPT SEEK [OPTIONS]: write, read, compare;
-# OPTIONS go to both sg_dd runs, with "direct" meaning O_DIRECT on DEV
-# shellcheck disable=SC2086 # the options are words
-roundtrip() {
-	name=$1 dev=$2 bs=$3 blocks=$4 bpt=$5 seek=$6 wopts='' ropts=''
-	shift 6
-	for opt in "$@"; do
-		case $opt in
-		direct) wopts="$wopts oflag=direct" ropts="$ropts iflag=direct" ;;
-		*) wopts="$wopts $opt" ropts="$ropts $opt" ;;
-		esac
-	done
-	dd if=/dev/urandom of=/tmp/w bs="$bs" count="$blocks" 2>/dev/null
-	rm -f /tmp/r
-	if ! out=$(sg_dd if=/tmp/w of="$dev" bs="$bs" bpt="$bpt" seek="$seek" \
-			count="$blocks" $wopts 2>&1); then
-		fail "$name: write: $(echo "$out" | tail -n 2 | tr '\n' ' ')"
-	elif ! out=$(sg_dd if="$dev" of=/tmp/r bs="$bs" bpt="$bpt" skip="$seek" \
-			count="$blocks" $ropts 2>&1); then
-		fail "$name: read: $(echo "$out" | tail -n 2 | tr '\n' ' ')"
-	elif ! cmp -s /tmp/w /tmp/r; then
-		fail "$name: data read back differs"
-	else
-		pass "$name"
-	fi
-}
-
 load_driver() {	# NAME
 	check "$1: insmod subdma" insmod /lib/modules/subdma.ko
 	wait_scan "$devices"
@@ -210,6 +183,12 @@ cmp -s /tmp/inq37of96 /tmp/inq37 && [ "$(wc -c </tmp/inq37of96)" = 37 ] &&
 	fail "an odd short read (37 bytes into 96) arrives whole: $(wc -c </tmp/inq37of96) bytes"
 [ $((resid1 - resid0)) -eq 59 ] && pass "its residual is 59 bytes" ||
 	fail "its residual is 59 bytes: counted $((resid1 - resid0))"
+# segments the channel takes whole: 64 KiB on 8 bits, 128 KiB on 16
+wide=$(($(port_read $((io + SUBDMA_REG_CONFIG))) & SUBDMA_CONFIG_WIDE))
+want=65536
+[ "$wide" = 0 ] || want=131072
+check_output "segments of at most $want bytes" "^$want\$" \
+	cat "/sys/block/${sd#/dev/}/queue/max_segment_size"
 last=$(sg_readcap "$sg" | sed -n 's/.*Number of logical blocks=\([0-9]*\).*/\1/p')
 lba=$(printf '%08x' "$last")
 check_output "a read past the last block: ILLEGAL REQUEST" \
