@@ -188,6 +188,8 @@ static int subdma_probe_adapter(struct platform_device *pdev)
 	}
 	adapter.iobase = res->start;
 	irqn = platform_get_irq_optional(pdev, 0);
+	if (irqn == -EPROBE_DEFER)
+		return irqn;
 	chan = subdma_dma_channel(pdev);
 
 	if (!devm_request_region(dev, adapter.iobase, SUBDMA_IO_EXTENT,

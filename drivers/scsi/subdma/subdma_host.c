@@ -70,8 +70,8 @@ static bool subdma_window_end(struct subdma_host *h)
 		h->stats.direct_bytes += h->xfer.done - before;
 	if (by_channel == moved)
 		return true;
-	dev_err(h->dev, "adapter moved %u bytes, DMA channel %u moved %u\n",
-		moved, h->dma.chan, by_channel);
+	dev_err_ratelimited(h->dev, "adapter moved %u bytes, DMA channel %u moved %u\n",
+			    moved, h->dma.chan, by_channel);
 	return false;
 }
 
@@ -147,8 +147,8 @@ static struct scsi_cmnd *subdma_finish(struct subdma_host *h, u8 isr,
 	if (!dma_ok || (isr & SUBDMA_ISR_ILLEGAL) ||
 	    (error && error != SUBDMA_ERR_SELECTION_TIMEOUT)) {
 		h->stats.faults++;
-		dev_warn(h->dev, "command 0x%02x failed: isr 0x%02x error 0x%02x\n",
-			 cmd->cmnd[0], isr, error);
+		dev_warn_ratelimited(h->dev, "command 0x%02x failed: isr 0x%02x error 0x%02x\n",
+				     cmd->cmnd[0], isr, error);
 	}
 	dev_dbg(h->dev, "command 0x%02x done: result 0x%x, resid %u\n",
 		cmd->cmnd[0], cmd->result, scsi_get_resid(cmd));
@@ -269,6 +269,21 @@ static int subdma_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
 	if (h->cmd) {
 		ret = SCSI_MLQUEUE_HOST_BUSY;
 		goto out;
+	}
+	if (subdma_adapter_read(&h->adapter, SUBDMA_REG_STATUS) &
+	    SUBDMA_STATUS_BUSY) {
+		/*
+		 * The adapter still runs a command the host let go of (an
+		 * abort that did not finish): stop it, and have this one
+		 * retried, as the midlayer counts retries
+		 */
+		subdma_adapter_command(&h->adapter, SUBDMA_CMD_ABORT);
+		h->stats.faults++;
+		spin_unlock_irqrestore(&h->lock, flags);
+		dev_warn_ratelimited(h->dev, "adapter busy with no command: aborted\n");
+		set_host_byte(cmd, DID_BUS_BUSY);
+		scsi_done(cmd);
+		return 0;
 	}
 	ret = subdma_dma_map(&h->dma, &h->xfer, scsi_sglist(cmd),
 			     scsi_sg_count(cmd), scsi_bufflen(cmd),
@@ -439,9 +454,14 @@ static ssize_t subdma_stat_show(struct device *dev,
 	struct subdma_host *h = shost_priv(class_to_shost(dev));
 	size_t offset = container_of(attr, struct subdma_stat_attribute,
 				     attr)->offset;
+	unsigned long flags;
+	u64 val;
 
-	return sysfs_emit(buf, "%llu\n",
-			  READ_ONCE(*(u64 *)((char *)&h->stats + offset)));
+	/* under the lock that counts, so that no 32-bit machine tears it */
+	spin_lock_irqsave(&h->lock, flags);
+	val = *(u64 *)((char *)&h->stats + offset);
+	spin_unlock_irqrestore(&h->lock, flags);
+	return sysfs_emit(buf, "%llu\n", val);
 }
 
 #define SUBDMA_STAT_ATTR(field)						\

@@ -561,6 +561,29 @@ static void error_eh_after_remove(struct kunit *test)
 	c->h->removing = false;
 }
 
+/* The adapter still runs a command the host let go of: stop it, retry */
+static void error_adapter_busy_at_submit(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 512,
+					    DMA_FROM_DEVICE, NULL);
+
+	c->adapter.regs[SUBDMA_REG_STATUS] = SUBDMA_STATUS_BUSY;
+	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
+	sdt_expect_log(test, "XD");
+	KUNIT_EXPECT_EQ(test, host_byte(cmd->result), DID_BUS_BUSY);
+	KUNIT_EXPECT_EQ(test, c->adapter.last_cmd, SUBDMA_CMD_ABORT);
+	KUNIT_EXPECT_PTR_EQ(test, c->h->cmd, NULL);
+	KUNIT_EXPECT_FALSE(test, c->h->dma.mapregs_busy);
+	/* the abort's RESET interrupt comes and goes */
+	flush_work(&c->adapter.irq_work);
+	/* idle again: the next command goes through */
+	c->adapter.regs[SUBDMA_REG_STATUS] = 0;
+	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
+	sdt_window_end(c, 512, SUBDMA_ISR_DONE);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 2U);
+}
+
 static void error_zero_length(struct kunit *test)
 {
 	struct sdt_ctx *c = test->priv;
@@ -728,6 +751,7 @@ static struct kunit_case error_path_cases[] = {
 	KUNIT_CASE(error_stuck_line),
 	KUNIT_CASE(error_no_adapter),
 	KUNIT_CASE(error_eh_after_remove),
+	KUNIT_CASE(error_adapter_busy_at_submit),
 	KUNIT_CASE(error_zero_length),
 	KUNIT_CASE(error_underrun),
 	KUNIT_CASE_PARAM(error_adapter_error, error_gen_params),
