@@ -32,6 +32,15 @@ node_of() {	# TYPE BLOCK-SIZE COLUMN: the first device of that kind
 	done
 }
 
+# storm SG: device, bus and host resets through SG until /tmp/calm exists
+storm() {
+	while [ ! -e /tmp/calm ]; do
+		sg_reset -d "$1" >/dev/null 2>&1
+		sg_reset -b "$1" >/dev/null 2>&1
+		sg_reset -H "$1" >/dev/null 2>&1
+	done
+}
+
 load_driver() {	# NAME
 	check "$1: insmod subdma" insmod /lib/modules/subdma.ko
 	wait_scan "$devices"
@@ -279,6 +288,43 @@ if [ "$full" = 1 ]; then
 	sd=$(node_of disk 512 sd)
 	host=$(host_of "$sg")
 	roundtrip "I/O after reloading" "$sg" 512 2048 128 400
+
+	# --- resets through sg racing an unbind, then rmmod: once remove
+	# has begun no error handler touches the adapter, and it comes back
+	adapter_dev=$(basename "$(dirname "$(readlink -f \
+		"/sys/class/scsi_host/$host/device")")")
+	rm -f /tmp/calm
+	storm "$sg" &
+	storm_pid=$!
+	sleep 2
+	check "unbind while resets come through sg" \
+		sh -c "echo $adapter_dev >/sys/bus/platform/drivers/subdma/unbind"
+	touch /tmp/calm
+	wait $storm_pid
+	[ -z "$(subdma_hosts)" ] && ! grep -q subdma /proc/dma /proc/interrupts &&
+		pass "the unbind left nothing" || fail "the unbind left nothing"
+	check "bind again" \
+		sh -c "echo $adapter_dev >/sys/bus/platform/drivers/subdma/bind"
+	wait_scan "$devices"
+	sg=$(node_of disk 512 sg)
+	rm -f /tmp/calm
+	storm "$sg" &
+	storm_pid=$!
+	sleep 2
+	tries=0
+	until rmmod subdma 2>/dev/null || [ $tries -ge 200 ]; do
+		sleep 0.05
+		tries=$((tries + 1))
+	done
+	touch /tmp/calm
+	wait $storm_pid
+	[ -z "$(subdma_hosts)" ] && pass "rmmod while resets come through sg" ||
+		fail "rmmod while resets come through sg: still loaded"
+	load_driver "after the reset storms"
+	sg=$(node_of disk 512 sg)
+	sd=$(node_of disk 512 sd)
+	host=$(host_of "$sg")
+	roundtrip "I/O after the reset storms" "$sg" 512 2048 128 450
 
 	# --- faults of the adapter; sd retries what the midlayer recovers
 	echo 3 >"/sys/block/${sd#/dev/}/device/timeout"
