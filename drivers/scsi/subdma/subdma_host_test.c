@@ -584,6 +584,92 @@ static void error_adapter_busy_at_submit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->done_calls, 2U);
 }
 
+/* A window that moved part of its bytes, then ERROR: what moved is kept */
+static void error_window_error_after_partial_move(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	u8 *data;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 4096,
+					    DMA_FROM_DEVICE, &data);
+
+	sdt_queue(c, cmd);
+	memset(c->mapregs, 0x6d, 4096);
+	c->adapter.regs[SUBDMA_REG_ERROR] = SUBDMA_ERR_TARGET_FAILURE;
+	sdt_window_end(c, 1000, SUBDMA_ISR_ERROR);
+	sdt_expect_log(test, "SPAFD");
+	KUNIT_EXPECT_EQ(test, host_byte(cmd->result), DID_ERROR);
+	KUNIT_EXPECT_EQ(test, scsi_get_resid(cmd), 3096U);
+	KUNIT_EXPECT_EQ(test, data[999], 0x6d);
+	KUNIT_EXPECT_EQ(test, data[1000], 0);
+	KUNIT_EXPECT_EQ(test, c->h->stats.mapreg_bytes, 1000ULL);
+}
+
+/* The full 128 KiB window of a 16-bit channel, done or never started */
+static void mapregs_full_16bit_window(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	u8 *data;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, SZ_128K,
+					    DMA_FROM_DEVICE, &data);
+
+	sdt_setup_channel(c, 5);
+	sdt_queue(c, cmd);
+	KUNIT_EXPECT_EQ(test, c->dma.count, (unsigned int)SZ_128K);
+	memset(c->mapregs, 0x5a, SZ_128K);
+	sdt_window_end(c, SZ_128K, SUBDMA_ISR_DONE);
+	KUNIT_EXPECT_EQ(test, scsi_get_resid(cmd), 0U);
+	KUNIT_EXPECT_EQ(test, data[SZ_128K - 1], 0x5a);
+	/* never started: the count reads the same, the adapter says 0 */
+	cmd = sdt_new_cmd(test, READ_10, SZ_128K, DMA_FROM_DEVICE, &data);
+	sdt_queue(c, cmd);
+	memset(c->mapregs, 0xa5, SZ_128K);
+	sdt_window_end(c, 0, SUBDMA_ISR_DONE);
+	KUNIT_EXPECT_EQ(test, scsi_get_resid(cmd), (unsigned int)SZ_128K);
+	KUNIT_EXPECT_EQ(test, data[0], 0);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 2U);
+}
+
+/*
+ * Segments at odd offsets, an odd one in the middle: a 16-bit channel
+ * cannot take them in place, and the map registers gather them in order
+ */
+static void mapregs_odd_segments_16bit(struct kunit *test)
+{
+	static const unsigned int offs[] = { 1, 100, 7 };
+	static const unsigned int lens[] = { 100, 51, 361 };
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd;
+	struct scatterlist *sgl;
+	u8 *buf, *data;
+	unsigned int i, pos = 0;
+
+	sdt_setup_channel(c, 5);
+	cmd = sdt_new_cmd(test, WRITE_10, 4096, DMA_TO_DEVICE, &buf);
+	sgl = kunit_kcalloc(test, 3, sizeof(*sgl), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sgl);
+	sg_init_table(sgl, 3);
+	for (i = 0; i < 3; i++) {
+		data = buf + 1024 * i + offs[i];
+		memset(data, 0x10 + i, lens[i]);
+		sg_set_buf(&sgl[i], data, lens[i]);
+	}
+	cmd->sdb.table.sgl = sgl;
+	cmd->sdb.table.nents = 3;
+	cmd->sdb.table.orig_nents = 3;
+	cmd->sdb.length = 100 + 51 + 361;
+	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
+	KUNIT_EXPECT_TRUE(test, c->h->xfer.bounce);
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_EQ(test, ((u8 *)c->mapregs)[pos], 0x10 + i);
+		pos += lens[i];
+		KUNIT_EXPECT_EQ(test, ((u8 *)c->mapregs)[pos - 1], 0x10 + i);
+	}
+	/* 512 bytes: one window of words */
+	KUNIT_EXPECT_EQ(test, c->dma.count, 512U);
+	sdt_window_end(c, 512, SUBDMA_ISR_DONE);
+	KUNIT_EXPECT_EQ(test, scsi_get_resid(cmd), 0U);
+}
+
 static void error_zero_length(struct kunit *test)
 {
 	struct sdt_ctx *c = test->priv;
@@ -730,6 +816,8 @@ static struct kunit_case mapregs_cases[] = {
 	KUNIT_CASE(mapregs_copy_back_moved),
 	KUNIT_CASE(mapregs_busy_returns_busy),
 	KUNIT_CASE(mapregs_released_after_command),
+	KUNIT_CASE(mapregs_full_16bit_window),
+	KUNIT_CASE(mapregs_odd_segments_16bit),
 	{}
 };
 
@@ -752,6 +840,7 @@ static struct kunit_case error_path_cases[] = {
 	KUNIT_CASE(error_no_adapter),
 	KUNIT_CASE(error_eh_after_remove),
 	KUNIT_CASE(error_adapter_busy_at_submit),
+	KUNIT_CASE(error_window_error_after_partial_move),
 	KUNIT_CASE(error_zero_length),
 	KUNIT_CASE(error_underrun),
 	KUNIT_CASE_PARAM(error_adapter_error, error_gen_params),
