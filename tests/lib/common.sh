@@ -104,6 +104,27 @@ SRC
 		die "still no source package $1 after adding $list"
 }
 
+# The version of Debian's qemu source package (deb-src entries needed)
+qemu_source_version() {
+	local version
+	version=$(apt-get source --print-uris qemu |
+		sed -n "s/.* qemu_\(.*\)\.dsc .*/\1/p")
+	[ -n "$version" ] || die "cannot tell the version of Debian's qemu source"
+	echo "$version"
+}
+
+# unpack_qemu_source VERSION DEST: Debian's qemu source, with Debian's own
+# patches applied, unpacked into DEST (downloaded into the cache)
+unpack_qemu_source() {
+	(
+		mkdir -p "$SUBDMA_CACHE/downloads"
+		cd "$SUBDMA_CACHE/downloads"
+		apt-get source -q -o APT::Sandbox::User=root --download-only \
+			qemu >/dev/null
+		dpkg-source -x "qemu_$1.dsc" "$2" >/dev/null 2>&1
+	) || die "could not fetch and unpack Debian's qemu $1"
+}
+
 # The test kernel's ABI (6.1.0-N-amd64): what linux-image-amd64 points to
 # now, so that its image and its headers always match.
 kernel_abi() {

@@ -2,16 +2,20 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Build the project's QEMU: Debian's bookworm qemu source package, the
-# patch series in tests/qemu/patches and the adapter's register header,
-# built as a TCG-only qemu-system-x86_64 (with plugin support, for the
-# benchmarks).  The result is cached under $SUBDMA_CACHE, keyed by the
-# source version and the hash of everything that went into it; the path
-# of the binary is printed on stdout.
+# patch series in tests/qemu/patches (the 8237 fixes and the hook-up of
+# the adapter), the adapter model's sources from tests/qemu/model (laid
+# out as in QEMU's tree) and the adapter's register header, built as a
+# TCG-only qemu-system-x86_64 (with plugin support, for the benchmarks).
+# The result is cached under $SUBDMA_CACHE, keyed by the source version
+# and the hash of everything that went into it; the path of the binary
+# is printed on stdout.
 set -euo pipefail
 # shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
 
 patches=("$SUBDMA_TOP"/tests/qemu/patches/*.patch)
+model=$SUBDMA_TOP/tests/qemu/model
+mapfile -t model_files < <(find "$model" -type f | LC_ALL=C sort)
 regs=$SUBDMA_TOP/drivers/scsi/subdma/subdma_regs.h
 configure_args=(
 	--target-list=x86_64-softmmu --without-default-features --enable-tcg
@@ -24,10 +28,9 @@ need_packages dpkg-dev gcc make ninja-build meson pkg-config flex bison \
 	seabios qemu-system-data
 enable_deb_src qemu
 
-version=$(apt-get source --print-uris qemu |
-	sed -n "s/.* qemu_\(.*\)\.dsc .*/\1/p")
-[ -n "$version" ] || die "cannot tell the version of Debian's qemu source"
-key=$(content_hash "$version" "${configure_args[*]}" "$0" "$regs" "${patches[@]}")
+version=$(qemu_source_version)
+key=$(content_hash "$version" "${configure_args[*]}" "$0" "$regs" \
+	"${patches[@]}" "${model_files[@]}")
 out=$SUBDMA_CACHE/qemu-$version-$key
 mkdir -p "$SUBDMA_CACHE"
 # one build at a time; a second caller waits and then finds it cached
@@ -41,17 +44,14 @@ fi
 log "building QEMU $version with the adapter (a few minutes)"
 work=$SUBDMA_CACHE/qemu-build
 rm -rf "$work" "$out"
-mkdir -p "$work" "$SUBDMA_CACHE/downloads"
-(
-	cd "$SUBDMA_CACHE/downloads"
-	apt-get source -q -o APT::Sandbox::User=root --download-only qemu >/dev/null
-	dpkg-source -x "qemu_$version.dsc" "$work/src" >/dev/null 2>&1
-) || die "could not fetch and unpack Debian's qemu $version"
+mkdir -p "$work"
+unpack_qemu_source "$version" "$work/src"
 for patch in "${patches[@]}"; do
 	log "applying $(basename "$patch")"
 	patch -d "$work/src" -p1 -s --no-backup-if-mismatch <"$patch" ||
 		die "$(basename "$patch") does not apply to qemu $version"
 done
+cp -R "$model/." "$work/src/"
 cp "$regs" "$work/src/include/hw/scsi/subdma_regs.h"
 
 mkdir -p "$work/src/build"

@@ -1,0 +1,1380 @@
+/*
+ * subdma: an ISA SCSI host adapter that moves all of its data through the
+ * PC's system DMA controller (the 8237) in subordinate mode.
+ *
+ * The host arms the adapter for one window at a time, a window it has
+ * programmed into the 8237; the adapter moves data only through its DMA
+ * channel, and stops and interrupts at the end of each window or at the
+ * end of the data phase.  The programming interface is described in the
+ * subdma project's Documentation/scsi/subdma.rst; the register constants
+ * come from subdma_regs.h, shared unchanged with the Linux driver.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "qemu/main-loop.h"
+#include "qemu/module.h"
+#include "qapi/error.h"
+#include "hw/isa/isa.h"
+#include "hw/irq.h"
+#include "hw/hotplug.h"
+#include "hw/qdev-properties.h"
+#include "hw/scsi/scsi.h"
+#include "hw/acpi/acpi_aml_interface.h"
+#include "hw/acpi/aml-build.h"
+#include "migration/blocker.h"
+#include "scsi/constants.h"
+#include "trace.h"
+#include "hw/scsi/subdma_regs.h"
+
+#define TYPE_SUBDMA_ISA "subdma-isa"
+OBJECT_DECLARE_SIMPLE_TYPE(SubdmaState, SUBDMA_ISA)
+
+enum {
+    STAT_COMMANDS,
+    STAT_WINDOWS,
+    STAT_BYTES,
+    STAT_WRAPPED,
+    STAT_UNARMED_DREQ,
+    STAT_PROTOCOL,
+    STAT_FAULTS,
+    STAT_IRQS,
+    STAT_COUNT
+};
+
+static const char *const stat_names[STAT_COUNT] = {
+    [STAT_COMMANDS] = "stat-commands",
+    [STAT_WINDOWS] = "stat-windows",
+    [STAT_BYTES] = "stat-bytes",
+    [STAT_WRAPPED] = "stat-wrapped-windows",
+    [STAT_UNARMED_DREQ] = "stat-unarmed-dreq",
+    [STAT_PROTOCOL] = "stat-protocol-errors",
+    [STAT_FAULTS] = "stat-faults",
+    [STAT_IRQS] = "stat-irqs",
+};
+
+typedef enum SubdmaPhase {
+    PHASE_IDLE,     /* no command */
+    PHASE_DATA,     /* command at the target; data may move */
+    PHASE_ODD,      /* the odd trailing byte waits for the host */
+    PHASE_HUNG,     /* a STALL fault holds the status phase forever */
+} SubdmaPhase;
+
+struct SubdmaState {
+    ISADevice parent_obj;
+
+    /* properties */
+    uint32_t iobase;
+    uint32_t irq;
+    uint32_t dma;
+    uint8_t scsi_id;
+
+    MemoryRegion io;
+    Error *migration_blocker;
+    qemu_irq irq_line;
+    IsaDma *isa_dma;
+    SCSIBus bus;
+    bool wide;
+    /*
+     * A bus reset drains the targets' block backends, which must not
+     * happen inside the 8237's transfer handler or a target's callback:
+     * there it runs later, from this bottom half or at the next SUBMIT.
+     */
+    QEMUBH *bus_reset_bh;
+    bool bus_reset_pending;
+
+    /* registers */
+    uint8_t isr;
+    uint8_t isr_silent;         /* causes a LOST_IRQ fault keeps quiet */
+    uint8_t ctrl;
+    uint8_t target;
+    uint8_t scsi_status;
+    uint8_t error;
+    uint8_t odd_byte;
+    uint32_t xfer;
+    uint32_t win_len;
+    uint32_t win_moved;
+    uint32_t total;
+    uint8_t cdb[SUBDMA_MAX_CDB];
+    uint8_t cdb_len;
+    uint8_t sense[SUBDMA_MAX_SENSE];
+    uint8_t sense_len;
+    uint8_t sense_pos;
+    bool line;
+
+    /* the command */
+    SubdmaPhase phase;
+    SCSIRequest *req;
+    uint32_t tag;
+    uint8_t cmd_target;
+    bool data_in;
+    uint32_t cmd_xfer;          /* XFER latched at SUBMIT */
+    uint32_t out_len;           /* bytes a data-out phase takes */
+    uint32_t offered;           /* data-in bytes the target offered */
+    uint8_t *chunk;             /* target's buffer for the current chunk */
+    uint32_t chunk_len;
+    uint32_t chunk_pos;
+    bool carry_valid;           /* 16-bit channel: byte between chunks */
+    uint8_t carry;
+    bool armed;
+    uint32_t win_size;          /* WIN_LEN latched at ARM */
+    bool win_checked;           /* page crossing checked */
+    bool dreq;
+    bool unarmed_seen;
+    uint32_t window_index;
+    bool win_is_last;           /* the window covers the rest of XFER */
+    uint32_t win_fault_at;      /* window bytes at which a fault acts */
+
+    /* fault injection */
+    uint32_t fault_kind;
+    uint32_t fault_where;
+    uint32_t fault_arg;
+    uint32_t fault_count;
+    uint32_t strike;            /* fault striking this command */
+    uint32_t strike_where;
+
+    /* factory test interface */
+    uint8_t test_sel;
+    uint8_t test_byte;
+    uint64_t stats[STAT_COUNT];
+};
+
+/* win_fault_at: no fault on this window, or DREQ withheld for good */
+#define WIN_NO_FAULT    0
+#define WIN_STALLED     UINT32_MAX
+
+static void subdma_protocol_error(SubdmaState *s, const char *what)
+{
+    s->stats[STAT_PROTOCOL]++;
+    qemu_log_mask(LOG_GUEST_ERROR, "subdma@0x%x: %s\n", s->iobase, what);
+}
+
+static void subdma_update_irq(SubdmaState *s)
+{
+    bool level = (s->ctrl & SUBDMA_CTRL_IRQ_ENABLE) &&
+                 (s->isr & ~s->isr_silent);
+
+    if (level && !s->line) {
+        s->stats[STAT_IRQS]++;
+    }
+    s->line = level;
+    qemu_set_irq(s->irq_line, level);
+}
+
+static void subdma_raise(SubdmaState *s, uint8_t cause, bool silent)
+{
+    trace_subdma_raise(s->iobase, cause, silent);
+    s->isr |= cause;
+    if (silent) {
+        s->isr_silent |= cause;
+    } else {
+        s->isr_silent &= ~cause;
+    }
+    subdma_update_irq(s);
+}
+
+static void subdma_spurious_irq(SubdmaState *s)
+{
+    if (!s->line && (s->ctrl & SUBDMA_CTRL_IRQ_ENABLE)) {
+        s->stats[STAT_IRQS]++;
+        qemu_irq_pulse(s->irq_line);
+    }
+}
+
+static void subdma_fault_fire(SubdmaState *s)
+{
+    trace_subdma_fault(s->iobase, s->strike, s->strike_where);
+    s->strike = SUBDMA_FAULT_NONE;
+    s->stats[STAT_FAULTS]++;
+}
+
+/* Does the fault striking this command act at @where now?  Once only. */
+static bool subdma_fault_fires(SubdmaState *s, uint32_t kind, uint32_t where)
+{
+    if (s->strike != kind || s->strike_where != where) {
+        return false;
+    }
+    subdma_fault_fire(s);
+    return true;
+}
+
+/* Is the current window the one a fault of @kind strikes? */
+static bool subdma_window_struck(SubdmaState *s, uint32_t kind)
+{
+    if (s->strike != kind) {
+        return false;
+    }
+    switch (s->strike_where) {
+    case SUBDMA_AT_SUBMIT:
+    case SUBDMA_AT_FIRST_WINDOW:
+        return s->window_index == 0;
+    case SUBDMA_AT_LAST_WINDOW:
+        return s->win_is_last;
+    }
+    return false;
+}
+
+static void subdma_set_dreq(SubdmaState *s, bool on)
+{
+    IsaDmaClass *k = ISADMA_GET_CLASS(s->isa_dma);
+
+    if (on == s->dreq) {
+        return;
+    }
+    s->dreq = on;
+    if (on) {
+        k->hold_DREQ(s->isa_dma, s->dma);
+    } else {
+        k->release_DREQ(s->isa_dma, s->dma);
+    }
+}
+
+static uint32_t subdma_unit(SubdmaState *s)
+{
+    return s->wide ? 2 : 1;
+}
+
+/* @quiet: the window ends with the command, whose ending a fault loses */
+static void subdma_end_window_as(SubdmaState *s, bool quiet)
+{
+    bool silent;
+
+    if (!s->armed) {
+        return;
+    }
+    trace_subdma_window_end(s->iobase, s->window_index, s->win_moved);
+    silent = subdma_window_struck(s, SUBDMA_FAULT_LOST_IRQ);
+    if (silent) {
+        subdma_fault_fire(s);
+    }
+    /* a quiet end leaves the fault to the status that follows */
+    silent |= quiet;
+    s->armed = false;
+    s->win_fault_at = WIN_NO_FAULT;
+    s->window_index++;
+    s->stats[STAT_WINDOWS]++;
+    subdma_set_dreq(s, false);
+    subdma_raise(s, SUBDMA_ISR_WINDOW, silent);
+}
+
+static void subdma_end_window(SubdmaState *s)
+{
+    subdma_end_window_as(s, false);
+}
+
+/* Forget the command; the target's request is cancelled if still open */
+static void subdma_drop_command(SubdmaState *s)
+{
+    SCSIRequest *req = s->req;
+
+    subdma_end_window(s);
+    s->req = NULL;
+    s->chunk = NULL;
+    s->carry_valid = false;
+    s->phase = PHASE_IDLE;
+    s->strike = SUBDMA_FAULT_NONE;
+    if (req) {
+        scsi_req_cancel(req);
+        scsi_req_unref(req);
+    }
+}
+
+static void subdma_fail(SubdmaState *s, uint8_t code)
+{
+    trace_subdma_error(s->iobase, code);
+    subdma_drop_command(s);
+    s->error = code;
+    subdma_raise(s, SUBDMA_ISR_ERROR, false);
+}
+
+static void subdma_illegal(SubdmaState *s, uint8_t code, const char *what)
+{
+    subdma_protocol_error(s, what);
+    s->error = code;
+    subdma_raise(s, SUBDMA_ISR_ILLEGAL, false);
+}
+
+static void subdma_bus_reset(SubdmaState *s)
+{
+    subdma_drop_command(s);
+    s->bus_reset_pending = false;
+    bus_cold_reset(BUS(&s->bus));
+}
+
+static void subdma_bus_reset_pending(SubdmaState *s)
+{
+    if (s->bus_reset_pending) {
+        s->bus_reset_pending = false;
+        bus_cold_reset(BUS(&s->bus));
+    }
+}
+
+static void subdma_bus_reset_bh(void *opaque)
+{
+    subdma_bus_reset_pending(opaque);
+}
+
+/* A bus reset that ends the command now and resets the targets later */
+static void subdma_fail_bus_reset(SubdmaState *s)
+{
+    subdma_fail(s, SUBDMA_ERR_BUS_RESET);
+    s->bus_reset_pending = true;
+    qemu_bh_schedule(s->bus_reset_bh);
+}
+
+static void subdma_check_sense(SubdmaState *s, uint32_t arg)
+{
+    memset(s->sense, 0, sizeof(s->sense));
+    s->sense[0] = 0x70;
+    s->sense[2] = (arg >> SUBDMA_FAULT_ARG_KEY_SHIFT) & 0x0f;
+    s->sense[7] = 10;
+    s->sense[12] = (arg >> SUBDMA_FAULT_ARG_ASC_SHIFT) & 0xff;
+    s->sense[13] = arg & 0xff;
+    s->sense_len = 18;
+    s->scsi_status = CHECK_CONDITION;
+}
+
+/* The status phase: post DONE (or what a fault makes of it) */
+static void subdma_finish(SubdmaState *s)
+{
+    bool silent;
+
+    if (subdma_fault_fires(s, SUBDMA_FAULT_STALL, SUBDMA_AT_STATUS)) {
+        s->phase = PHASE_HUNG;
+        return;
+    }
+    if (subdma_fault_fires(s, SUBDMA_FAULT_BUS_RESET, SUBDMA_AT_STATUS)) {
+        subdma_fail_bus_reset(s);
+        return;
+    }
+    if (subdma_fault_fires(s, SUBDMA_FAULT_CHECK, SUBDMA_AT_STATUS)) {
+        subdma_check_sense(s, s->fault_arg);
+    }
+    if (subdma_fault_fires(s, SUBDMA_FAULT_SPURIOUS_IRQ, SUBDMA_AT_STATUS)) {
+        subdma_spurious_irq(s);
+    }
+    silent = subdma_fault_fires(s, SUBDMA_FAULT_LOST_IRQ, SUBDMA_AT_STATUS);
+    trace_subdma_done(s->iobase, s->scsi_status, s->total);
+    s->phase = PHASE_IDLE;
+    s->strike = SUBDMA_FAULT_NONE;
+    s->sense_pos = 0;
+    subdma_raise(s, SUBDMA_ISR_DONE, silent);
+}
+
+/* 16-bit channel, data out: only the odd last byte is left for the host */
+static bool subdma_out_needs_odd(SubdmaState *s)
+{
+    return s->wide && !s->data_in && s->chunk &&
+           s->chunk_pos < s->chunk_len && s->out_len - s->total == 1;
+}
+
+static void subdma_enter_odd(SubdmaState *s)
+{
+    s->phase = PHASE_ODD;
+    subdma_end_window(s);
+    subdma_raise(s, SUBDMA_ISR_ODD, false);
+}
+
+static bool subdma_data_ready(SubdmaState *s)
+{
+    uint32_t left;
+
+    if (s->phase != PHASE_DATA || !s->chunk) {
+        return false;
+    }
+    left = s->chunk_len - s->chunk_pos;
+    if (s->data_in) {
+        return left + s->carry_valid >= subdma_unit(s);
+    }
+    return left && (!s->wide || s->out_len - s->total >= 2);
+}
+
+static void subdma_update_dreq(SubdmaState *s)
+{
+    subdma_set_dreq(s, s->armed && s->win_fault_at != WIN_STALLED &&
+                       subdma_data_ready(s));
+}
+
+/* After data moved: window end, fault point, next chunk, odd byte */
+static void subdma_advance(SubdmaState *s)
+{
+    if (s->armed && s->win_fault_at != WIN_NO_FAULT &&
+        s->win_fault_at != WIN_STALLED && s->win_moved >= s->win_fault_at) {
+        uint32_t kind = s->strike;
+
+        s->win_fault_at = WIN_NO_FAULT;
+        subdma_fault_fire(s);
+        if (kind == SUBDMA_FAULT_STALL) {
+            s->win_fault_at = WIN_STALLED;
+        } else if (kind == SUBDMA_FAULT_BUS_RESET) {
+            subdma_fail_bus_reset(s);
+            return;
+        } else if (kind == SUBDMA_FAULT_SPURIOUS_IRQ) {
+            subdma_spurious_irq(s);
+        } else if (kind == SUBDMA_FAULT_SHORT) {
+            subdma_end_window(s);
+        }
+    }
+    /* 16-bit data in: a lone last byte waits for the next chunk's first */
+    if (s->wide && s->data_in && s->chunk && !s->carry_valid &&
+        s->chunk_len - s->chunk_pos == 1) {
+        s->carry = s->chunk[s->chunk_pos++];
+        s->carry_valid = true;
+    }
+    if (subdma_out_needs_odd(s)) {
+        subdma_enter_odd(s);
+        return;
+    }
+    if (s->chunk && s->chunk_pos == s->chunk_len) {
+        /* the target may end its data phase now, and the window with it */
+        s->chunk = NULL;
+        subdma_set_dreq(s, false);
+        scsi_req_continue(s->req);
+    }
+    if (s->armed && s->win_moved == s->win_size) {
+        subdma_end_window(s);
+    }
+    subdma_update_dreq(s);
+}
+
+static uint32_t subdma_move_in(SubdmaState *s, int nchan, int dma_pos,
+                               uint32_t room)
+{
+    IsaDmaClass *k = ISADMA_GET_CLASS(s->isa_dma);
+    uint32_t left = s->chunk_len - s->chunk_pos;
+    uint32_t n = MIN(room, left + s->carry_valid);
+    uint32_t moved = 0;
+
+    if (s->wide) {
+        n &= ~1;
+    }
+    if (n && s->carry_valid) {
+        uint8_t word[2] = { s->carry, s->chunk[s->chunk_pos++] };
+
+        k->write_memory(s->isa_dma, nchan, word, dma_pos, 2);
+        s->carry_valid = false;
+        moved = 2;
+    }
+    if (n > moved) {
+        k->write_memory(s->isa_dma, nchan, s->chunk + s->chunk_pos,
+                        dma_pos + moved, n - moved);
+        s->chunk_pos += n - moved;
+    }
+    return n;
+}
+
+static uint32_t subdma_move_out(SubdmaState *s, int nchan, int dma_pos,
+                                uint32_t room)
+{
+    IsaDmaClass *k = ISADMA_GET_CLASS(s->isa_dma);
+    uint32_t left = s->chunk_len - s->chunk_pos;
+    uint32_t n = MIN(room, left);
+    bool carry = false;
+
+    if (s->wide && (n & 1)) {
+        /* The word straddles two chunks, or its second byte is the odd one */
+        if (s->out_len - s->total > n) {
+            carry = true;
+        } else {
+            n--;
+        }
+    }
+    if (n) {
+        k->read_memory(s->isa_dma, nchan, s->chunk + s->chunk_pos, dma_pos, n);
+        s->chunk_pos += n;
+    }
+    if (carry) {
+        k->read_memory(s->isa_dma, nchan, &s->carry, dma_pos + n, 1);
+        s->carry_valid = true;
+        n++;
+    }
+    return n;
+}
+
+static void subdma_check_wrap(SubdmaState *s, int nchan, int dma_pos)
+{
+    IsaDmaClass *k = ISADMA_GET_CLASS(s->isa_dma);
+    uint32_t page = s->wide ? SUBDMA_WINDOW_MAX_16BIT : SUBDMA_WINDOW_MAX_8BIT;
+    hwaddr start = k->transfer_address(s->isa_dma, nchan, dma_pos);
+
+    s->win_checked = true;
+    if ((start & (page - 1)) + s->win_size > page) {
+        s->stats[STAT_WRAPPED]++;
+        qemu_log_mask(LOG_GUEST_ERROR,
+                      "subdma@0x%x: window 0x%" HWADDR_PRIx " + %u crosses "
+                      "a %u KiB DMA page and wraps\n",
+                      s->iobase, start, s->win_size, page >> 10);
+    }
+}
+
+/* The 8237 grants DMA cycles: move what the window and the data allow */
+static int subdma_dma_transfer(void *opaque, int nchan, int dma_pos,
+                               int dma_len)
+{
+    SubdmaState *s = opaque;
+    uint32_t stop, room, n;
+
+    if (!s->armed) {
+        if (!s->unarmed_seen) {
+            s->unarmed_seen = true;
+            s->stats[STAT_UNARMED_DREQ]++;
+            subdma_protocol_error(s, "DMA cycle with no window armed");
+        }
+        return dma_pos;
+    }
+    if (!subdma_data_ready(s) || s->win_fault_at == WIN_STALLED) {
+        return dma_pos;
+    }
+    if (!s->win_checked) {
+        subdma_check_wrap(s, nchan, dma_pos);
+    }
+    stop = s->win_fault_at ? MIN(s->win_size, s->win_fault_at) : s->win_size;
+    room = MIN((uint32_t)(dma_len - dma_pos), stop - s->win_moved);
+    if (s->wide) {
+        room &= ~1;
+    }
+    n = s->data_in ? subdma_move_in(s, nchan, dma_pos, room)
+                   : subdma_move_out(s, nchan, dma_pos, room);
+    s->win_moved += n;
+    s->total += n;
+    s->stats[STAT_BYTES] += n;
+    subdma_advance(s);
+    return dma_pos + n;
+}
+
+/* SCSI bus callbacks */
+
+static void subdma_transfer_data(SCSIRequest *req, uint32_t len)
+{
+    SubdmaState *s = req->hba_private;
+
+    if (req != s->req) {
+        return;
+    }
+    if (s->data_in) {
+        s->offered += len;
+        if (s->offered > s->cmd_xfer) {
+            subdma_fail(s, SUBDMA_ERR_OVERRUN);
+            return;
+        }
+    }
+    s->chunk = scsi_req_get_buf(req);
+    s->chunk_len = len;
+    s->chunk_pos = 0;
+    if (!s->data_in && s->carry_valid) {
+        s->chunk[s->chunk_pos++] = s->carry;
+        s->carry_valid = false;
+    }
+    subdma_advance(s);
+}
+
+static void subdma_command_complete(SCSIRequest *req, size_t resid)
+{
+    SubdmaState *s = req->hba_private;
+
+    if (req != s->req) {
+        return;
+    }
+    s->scsi_status = req->status;
+    s->sense_len = 0;
+    if (req->status == CHECK_CONDITION) {
+        s->sense_len = scsi_req_get_sense(req, s->sense, sizeof(s->sense));
+    }
+    s->req = NULL;
+    s->chunk = NULL;
+    scsi_req_unref(req);
+    /* a lost completion loses the window that ends with it too */
+    subdma_end_window_as(s, s->strike == SUBDMA_FAULT_LOST_IRQ &&
+                            s->strike_where == SUBDMA_AT_STATUS);
+    if (s->data_in && s->carry_valid) {
+        s->odd_byte = s->carry;
+        subdma_enter_odd(s);
+        return;
+    }
+    subdma_finish(s);
+}
+
+static void subdma_request_cancelled(SCSIRequest *req)
+{
+    SubdmaState *s = req->hba_private;
+
+    /* Cancelled behind the adapter's back, e.g. by a hot unplug */
+    if (req == s->req) {
+        s->req = NULL;
+        scsi_req_unref(req);
+        subdma_fail(s, SUBDMA_ERR_TARGET_FAILURE);
+    }
+}
+
+static const struct SCSIBusInfo subdma_scsi_info = {
+    .tcq = false,
+    .max_target = SUBDMA_MAX_TARGETS - 1,
+    .max_lun = SUBDMA_MAX_LUNS - 1,
+
+    .transfer_data = subdma_transfer_data,
+    .complete = subdma_command_complete,
+    .cancel = subdma_request_cancelled,
+};
+
+/* Commands */
+
+static void subdma_submit(SubdmaState *s)
+{
+    int target = s->target & SUBDMA_TARGET_ID_MASK;
+    int lun = (s->target & SUBDMA_TARGET_LUN_MASK) >> SUBDMA_TARGET_LUN_SHIFT;
+    uint8_t cdb[SUBDMA_MAX_CDB];
+    int cdb_len = s->cdb_len;
+    SCSIDevice *dev;
+    SCSIRequest *req;
+    int32_t datalen;
+
+    if (s->phase != PHASE_IDLE) {
+        subdma_illegal(s, SUBDMA_ERR_BUSY, "SUBMIT while busy");
+        return;
+    }
+    subdma_bus_reset_pending(s);     /* no command reaches a target first */
+    if (target == s->scsi_id) {
+        subdma_illegal(s, SUBDMA_ERR_BAD_TARGET, "SUBMIT to own SCSI id");
+        return;
+    }
+    if (!s->cdb_len) {
+        subdma_illegal(s, SUBDMA_ERR_BAD_CDB, "SUBMIT without a CDB");
+        return;
+    }
+    trace_subdma_submit(s->iobase, target, lun, s->cdb[0], s->xfer,
+                        !!(s->target & SUBDMA_TARGET_DATA_IN));
+    memcpy(cdb, s->cdb, cdb_len);
+    s->cdb_len = 0;             /* the FIFO empties at every SUBMIT */
+    s->stats[STAT_COMMANDS]++;
+    s->phase = PHASE_DATA;
+    s->cmd_target = target;
+    s->data_in = s->target & SUBDMA_TARGET_DATA_IN;
+    s->cmd_xfer = s->xfer;
+    s->total = 0;
+    s->win_moved = 0;
+    s->offered = 0;
+    s->window_index = 0;
+    s->carry_valid = false;
+    s->unarmed_seen = false;
+    s->scsi_status = GOOD;
+    s->sense_len = 0;
+    s->sense_pos = 0;
+    s->error = SUBDMA_ERR_NONE;
+    s->strike = SUBDMA_FAULT_NONE;
+    if (s->fault_count && s->fault_kind != SUBDMA_FAULT_NONE) {
+        s->fault_count--;
+        s->strike = s->fault_kind;
+        s->strike_where = s->fault_where;
+        if (s->strike == SUBDMA_FAULT_SEL_TIMEOUT) {
+            s->strike_where = SUBDMA_AT_SUBMIT;     /* only there */
+        }
+    }
+
+    if (subdma_fault_fires(s, SUBDMA_FAULT_SPURIOUS_IRQ, SUBDMA_AT_SUBMIT)) {
+        subdma_spurious_irq(s);
+    }
+    if (subdma_fault_fires(s, SUBDMA_FAULT_SEL_TIMEOUT, SUBDMA_AT_SUBMIT)) {
+        subdma_fail(s, SUBDMA_ERR_SELECTION_TIMEOUT);
+        return;
+    }
+    if (subdma_fault_fires(s, SUBDMA_FAULT_BUS_RESET, SUBDMA_AT_SUBMIT)) {
+        subdma_bus_reset(s);
+        subdma_fail(s, SUBDMA_ERR_BUS_RESET);
+        return;
+    }
+    if (subdma_fault_fires(s, SUBDMA_FAULT_CHECK, SUBDMA_AT_SUBMIT)) {
+        subdma_check_sense(s, s->fault_arg);
+        subdma_finish(s);
+        return;
+    }
+
+    dev = scsi_device_find(&s->bus, 0, target, lun);
+    if (!dev) {
+        subdma_fail(s, SUBDMA_ERR_SELECTION_TIMEOUT);
+        return;
+    }
+    req = scsi_req_new(dev, s->tag++, lun, cdb, cdb_len, s);
+    s->req = req;
+    datalen = scsi_req_enqueue(req);
+    if (s->req != req) {
+        return;         /* the target completed it at once */
+    }
+    if (datalen && s->cmd_xfer && (datalen > 0) != s->data_in) {
+        subdma_fail(s, SUBDMA_ERR_PHASE);
+        return;
+    }
+    if (datalen < 0) {
+        s->data_in = false;
+        s->out_len = -datalen;
+        if (s->out_len > s->cmd_xfer) {
+            subdma_fail(s, SUBDMA_ERR_OVERRUN);
+            return;
+        }
+    } else if (datalen > 0) {
+        s->data_in = true;
+    } else {
+        return;     /* no data phase: the target completes on its own */
+    }
+    scsi_req_continue(req);
+}
+
+static void subdma_arm(SubdmaState *s)
+{
+    uint32_t max = s->wide ? SUBDMA_WINDOW_MAX_16BIT : SUBDMA_WINDOW_MAX_8BIT;
+
+    if (s->phase == PHASE_IDLE &&
+        (s->isr & (SUBDMA_ISR_DONE | SUBDMA_ISR_ERROR))) {
+        /* The command ended before its window started: host's race */
+        trace_subdma_arm_late(s->iobase);
+        return;
+    }
+    if (s->phase != PHASE_DATA && s->phase != PHASE_ODD) {
+        subdma_illegal(s, SUBDMA_ERR_NOT_DATA_PHASE, "ARM with no command");
+        return;
+    }
+    if (s->armed) {
+        subdma_illegal(s, SUBDMA_ERR_ALREADY_ARMED, "ARM while armed");
+        return;
+    }
+    if (!s->win_len || s->win_len > max || (s->wide && (s->win_len & 1))) {
+        subdma_illegal(s, SUBDMA_ERR_BAD_WINDOW, "ARM with an illegal length");
+        return;
+    }
+    trace_subdma_arm(s->iobase, s->window_index, s->win_len);
+    s->armed = true;
+    s->win_size = s->win_len;
+    s->win_checked = false;
+    s->win_moved = 0;
+    s->win_fault_at = 0;
+    s->unarmed_seen = false;
+    if (s->phase == PHASE_ODD) {
+        /* Nothing left for DMA: the window ends empty */
+        subdma_end_window(s);
+        return;
+    }
+
+    s->win_is_last = s->win_size >= s->cmd_xfer - s->total;
+    if (subdma_window_struck(s, SUBDMA_FAULT_STALL) &&
+        s->strike_where == SUBDMA_AT_SUBMIT) {
+        subdma_fault_fire(s);
+        s->win_fault_at = WIN_STALLED;      /* never starts */
+    } else if (subdma_window_struck(s, SUBDMA_FAULT_SHORT)) {
+        uint32_t cut = ROUND_UP(MAX(s->fault_arg, 1), subdma_unit(s));
+
+        s->win_fault_at = s->win_size > cut ? s->win_size - cut
+                                            : subdma_unit(s);
+    } else if (subdma_window_struck(s, SUBDMA_FAULT_STALL) ||
+               subdma_window_struck(s, SUBDMA_FAULT_BUS_RESET) ||
+               subdma_window_struck(s, SUBDMA_FAULT_SPURIOUS_IRQ)) {
+        /* halfway through the window */
+        s->win_fault_at = MAX(s->win_size / 2 & ~(subdma_unit(s) - 1),
+                              subdma_unit(s));
+    }
+    subdma_update_dreq(s);
+}
+
+static void subdma_device_reset(SubdmaState *s)
+{
+    int target = s->target & SUBDMA_TARGET_ID_MASK;
+    BusChild *kid;
+
+    if (s->phase != PHASE_IDLE && s->cmd_target == target) {
+        subdma_drop_command(s);
+    }
+    QTAILQ_FOREACH(kid, &s->bus.qbus.children, sibling) {
+        SCSIDevice *dev = SCSI_DEVICE(kid->child);
+
+        if (dev->id == target) {
+            device_cold_reset(DEVICE(dev));
+        }
+    }
+}
+
+static void subdma_clear_registers(SubdmaState *s)
+{
+    s->isr = 0;
+    s->isr_silent = 0;
+    s->target = 0;
+    s->scsi_status = 0;
+    s->error = SUBDMA_ERR_NONE;
+    s->odd_byte = 0;
+    s->xfer = 0;
+    s->win_len = 0;
+    s->win_moved = 0;
+    s->total = 0;
+    s->cdb_len = 0;
+    s->sense_len = 0;
+    s->sense_pos = 0;
+    s->test_sel = 0;
+    s->test_byte = 0;
+}
+
+static void subdma_command(SubdmaState *s, uint8_t cmd)
+{
+    trace_subdma_command(s->iobase, cmd);
+    switch (cmd) {
+    case SUBDMA_CMD_NOP:
+        break;
+    case SUBDMA_CMD_SUBMIT:
+        subdma_submit(s);
+        break;
+    case SUBDMA_CMD_ARM:
+        subdma_arm(s);
+        break;
+    case SUBDMA_CMD_ABORT:
+    case SUBDMA_CMD_DEVICE_RESET:
+    case SUBDMA_CMD_BUS_RESET:
+    case SUBDMA_CMD_ADAPTER_RESET:
+        if (cmd == SUBDMA_CMD_DEVICE_RESET) {
+            subdma_device_reset(s);
+        } else if (cmd == SUBDMA_CMD_BUS_RESET) {
+            subdma_bus_reset(s);
+        } else {
+            subdma_drop_command(s);
+        }
+        if (cmd == SUBDMA_CMD_ADAPTER_RESET) {
+            subdma_clear_registers(s);
+        }
+        /* the dropped command's causes go with it */
+        if (s->phase == PHASE_IDLE) {
+            s->isr &= ~(SUBDMA_ISR_WINDOW | SUBDMA_ISR_DONE |
+                        SUBDMA_ISR_ERROR | SUBDMA_ISR_ODD);
+            s->isr_silent &= s->isr;
+        }
+        subdma_raise(s, SUBDMA_ISR_RESET, false);
+        break;
+    case SUBDMA_CMD_CLEAR_FIFO:
+        s->cdb_len = 0;
+        break;
+    default:
+        subdma_illegal(s, SUBDMA_ERR_BAD_COMMAND, "unknown command");
+        break;
+    }
+}
+
+/* Factory test interface */
+
+static uint32_t *subdma_test_reg(SubdmaState *s, uint8_t sel)
+{
+    static uint32_t scratch;
+
+    switch (sel) {
+    case SUBDMA_TEST_FAULT_KIND:
+        return &s->fault_kind;
+    case SUBDMA_TEST_FAULT_WHERE:
+        return &s->fault_where;
+    case SUBDMA_TEST_FAULT_ARG:
+        return &s->fault_arg;
+    case SUBDMA_TEST_FAULT_COUNT:
+        return &s->fault_count;
+    }
+    scratch = 0;
+    return &scratch;
+}
+
+static uint8_t subdma_test_read(SubdmaState *s)
+{
+    uint8_t shift = 8 * (s->test_byte++ & 3);
+    uint8_t sel = s->test_sel;
+
+    if (sel >= SUBDMA_TEST_STAT_COMMANDS &&
+        sel < SUBDMA_TEST_STAT_COMMANDS + STAT_COUNT) {
+        return s->stats[sel - SUBDMA_TEST_STAT_COMMANDS] >> shift;
+    }
+    return *subdma_test_reg(s, sel) >> shift;
+}
+
+static void subdma_test_write(SubdmaState *s, uint8_t val)
+{
+    uint8_t shift = 8 * (s->test_byte++ & 3);
+    uint32_t *reg;
+
+    if (s->test_sel == SUBDMA_TEST_STAT_CLEAR) {
+        memset(s->stats, 0, sizeof(s->stats));
+        return;
+    }
+    if (s->test_sel > SUBDMA_TEST_FAULT_COUNT) {
+        subdma_protocol_error(s, "write to a read-only test register");
+        return;
+    }
+    reg = subdma_test_reg(s, s->test_sel);
+    *reg = (*reg & ~(0xffu << shift)) | ((uint32_t)val << shift);
+}
+
+/* Registers */
+
+static uint8_t subdma_status(SubdmaState *s)
+{
+    uint8_t val = 0;
+
+    if (s->phase != PHASE_IDLE) {
+        val |= SUBDMA_STATUS_BUSY;
+    }
+    if (s->phase == PHASE_DATA && !s->armed && subdma_data_ready(s)) {
+        val |= SUBDMA_STATUS_DATA_WAIT;
+    }
+    if (s->armed) {
+        val |= SUBDMA_STATUS_ARMED;
+    }
+    if (s->line) {
+        val |= SUBDMA_STATUS_IRQ;
+    }
+    if (s->phase == PHASE_ODD) {
+        val |= SUBDMA_STATUS_ODD;
+    }
+    return val;
+}
+
+static uint8_t subdma_config(SubdmaState *s)
+{
+    return (s->irq & SUBDMA_CONFIG_IRQ_MASK) |
+           ((s->dma << SUBDMA_CONFIG_DMA_SHIFT) & SUBDMA_CONFIG_DMA_MASK) |
+           (s->wide ? SUBDMA_CONFIG_WIDE : 0);
+}
+
+static uint8_t subdma_odd_read(SubdmaState *s)
+{
+    if (s->phase != PHASE_ODD || !s->data_in) {
+        subdma_protocol_error(s, "ODD_BYTE read with no odd byte waiting");
+        return 0xff;
+    }
+    s->carry_valid = false;
+    s->total++;
+    s->stats[STAT_BYTES]++;
+    s->isr &= ~SUBDMA_ISR_ODD;
+    subdma_update_irq(s);
+    subdma_finish(s);
+    return s->odd_byte;
+}
+
+static void subdma_odd_write(SubdmaState *s, uint8_t val)
+{
+    if (s->phase != PHASE_ODD || s->data_in) {
+        subdma_protocol_error(s, "ODD_BYTE write with no odd byte wanted");
+        return;
+    }
+    s->odd_byte = val;
+    s->chunk[s->chunk_pos++] = val;
+    s->total++;
+    s->stats[STAT_BYTES]++;
+    s->isr &= ~SUBDMA_ISR_ODD;
+    s->phase = PHASE_DATA;
+    subdma_update_irq(s);
+    subdma_advance(s);
+}
+
+static uint8_t subdma_byte_of(uint32_t val, hwaddr addr)
+{
+    return val >> (8 * (addr & 3));
+}
+
+static uint64_t subdma_read(void *opaque, hwaddr addr, unsigned size)
+{
+    SubdmaState *s = opaque;
+    uint8_t val = 0xff;
+
+    switch (addr) {
+    case SUBDMA_REG_ID0:
+        val = SUBDMA_ID0;
+        break;
+    case SUBDMA_REG_ID1:
+        val = SUBDMA_ID1;
+        break;
+    case SUBDMA_REG_REV:
+        val = SUBDMA_REV;
+        break;
+    case SUBDMA_REG_CONFIG:
+        val = subdma_config(s);
+        break;
+    case SUBDMA_REG_STATUS:
+        val = subdma_status(s);
+        break;
+    case SUBDMA_REG_ISR:
+        val = s->isr;
+        break;
+    case SUBDMA_REG_CTRL:
+        val = s->ctrl;
+        break;
+    case SUBDMA_REG_HOSTID:
+        val = s->scsi_id;
+        break;
+    case SUBDMA_REG_TARGET:
+        val = s->target;
+        break;
+    case SUBDMA_REG_TEST_DATA:
+        val = subdma_test_read(s);
+        break;
+    case SUBDMA_REG_SCSI_STATUS:
+        val = s->scsi_status;
+        break;
+    case SUBDMA_REG_ERROR:
+        val = s->error;
+        break;
+    case SUBDMA_REG_SENSE_LEN:
+        val = s->sense_len;
+        break;
+    case SUBDMA_REG_ODD_BYTE:
+        val = subdma_odd_read(s);
+        break;
+    case SUBDMA_REG_FIFO:
+        if (s->sense_pos < s->sense_len) {
+            val = s->sense[s->sense_pos++];
+        } else {
+            subdma_protocol_error(s, "FIFO read past the sense data");
+        }
+        break;
+    case SUBDMA_REG_XFER ... SUBDMA_REG_XFER + 3:
+        val = subdma_byte_of(s->xfer, addr);
+        break;
+    case SUBDMA_REG_WIN_LEN ... SUBDMA_REG_WIN_LEN + 3:
+        val = subdma_byte_of(s->win_len, addr);
+        break;
+    case SUBDMA_REG_WIN_MOVED ... SUBDMA_REG_WIN_MOVED + 3:
+        val = subdma_byte_of(s->win_moved, addr);
+        break;
+    case SUBDMA_REG_TOTAL ... SUBDMA_REG_TOTAL + 3:
+        val = subdma_byte_of(s->total, addr);
+        break;
+    default:
+        subdma_protocol_error(s, "read of a write-only register");
+        break;
+    }
+    trace_subdma_io_read(s->iobase, addr, val);
+    return val;
+}
+
+static void subdma_set_byte(uint32_t *reg, hwaddr addr, uint8_t val)
+{
+    int shift = 8 * (addr & 3);
+
+    *reg = (*reg & ~(0xffu << shift)) | ((uint32_t)val << shift);
+}
+
+static void subdma_write(void *opaque, hwaddr addr, uint64_t data,
+                         unsigned size)
+{
+    SubdmaState *s = opaque;
+    uint8_t val = data;
+
+    trace_subdma_io_write(s->iobase, addr, val);
+    switch (addr) {
+    case SUBDMA_REG_CMD:
+        subdma_command(s, val);
+        break;
+    case SUBDMA_REG_ISR:
+        s->isr &= ~val;
+        s->isr_silent &= ~val;
+        subdma_update_irq(s);
+        break;
+    case SUBDMA_REG_CTRL:
+        s->ctrl = val & SUBDMA_CTRL_IRQ_ENABLE;
+        subdma_update_irq(s);
+        break;
+    case SUBDMA_REG_TARGET:
+        s->target = val;
+        break;
+    case SUBDMA_REG_TEST_SEL:
+        s->test_sel = val;
+        s->test_byte = 0;
+        break;
+    case SUBDMA_REG_TEST_DATA:
+        subdma_test_write(s, val);
+        break;
+    case SUBDMA_REG_ODD_BYTE:
+        subdma_odd_write(s, val);
+        break;
+    case SUBDMA_REG_FIFO:
+        if (s->cdb_len < SUBDMA_MAX_CDB) {
+            s->cdb[s->cdb_len++] = val;
+        } else {
+            subdma_protocol_error(s, "CDB longer than 16 bytes");
+        }
+        break;
+    case SUBDMA_REG_XFER ... SUBDMA_REG_XFER + 3:
+        subdma_set_byte(&s->xfer, addr, val);
+        break;
+    case SUBDMA_REG_WIN_LEN ... SUBDMA_REG_WIN_LEN + 3:
+        subdma_set_byte(&s->win_len, addr, val);
+        break;
+    default:
+        subdma_protocol_error(s, "write to a read-only register");
+        break;
+    }
+}
+
+static const MemoryRegionOps subdma_io_ops = {
+    .read = subdma_read,
+    .write = subdma_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = {
+        .min_access_size = 1,
+        .max_access_size = 2,
+    },
+    .impl = {
+        .min_access_size = 1,
+        .max_access_size = 1,
+    },
+};
+
+/* Device */
+
+static bool subdma_check_config(SubdmaState *s, Error **errp)
+{
+    /* 0-2, 6, 8, 9, 12-15 are the PC's own; 10, 11 route PCI interrupts */
+    static const uint16_t irqs_ok = 0x00b8;     /* 3, 4, 5, 7 */
+
+    if (s->iobase < 0x100 || s->iobase > 0xffff - SUBDMA_IO_EXTENT + 1 ||
+        (s->iobase & (SUBDMA_IO_EXTENT - 1))) {
+        error_setg(errp, "subdma: iobase 0x%x must be a multiple of 0x%x "
+                   "between 0x100 and 0x%x", s->iobase, SUBDMA_IO_EXTENT,
+                   0x10000 - SUBDMA_IO_EXTENT);
+        return false;
+    }
+    if (s->dma == 4) {
+        error_setg(errp, "subdma: DMA channel 4 is the cascade between "
+                   "the two 8237s and cannot be used");
+        return false;
+    }
+    if (s->dma > 7) {
+        error_setg(errp, "subdma: DMA channel %u does not exist "
+                   "(use 0-3 for 8-bit, 5-7 for 16-bit)", s->dma);
+        return false;
+    }
+    if (s->irq > 15 || !(irqs_ok & (1u << s->irq))) {
+        error_setg(errp, "subdma: IRQ %u cannot be used (choose one of "
+                   "3, 4, 5, 7)", s->irq);
+        return false;
+    }
+    if (s->scsi_id >= SUBDMA_MAX_TARGETS) {
+        error_setg(errp, "subdma: SCSI id %u is not in 0-7", s->scsi_id);
+        return false;
+    }
+    return true;
+}
+
+/* Another device on the ISA bus holding our IRQ, channel or ports? */
+static bool subdma_resources_free(SubdmaState *s, Error **errp)
+{
+    static const char *const dma_props[] = { "dma", "dma16" };
+    MemoryRegion *io = isa_address_space_io(ISA_DEVICE(s));
+    BusState *bus = qdev_get_parent_bus(DEVICE(s));
+    BusChild *kid;
+    uint32_t port;
+    int i;
+
+    QTAILQ_FOREACH(kid, &bus->children, sibling) {
+        Object *obj = OBJECT(kid->child);
+        const char *name = object_get_typename(obj);
+
+        if (obj == OBJECT(s)) {
+            continue;
+        }
+        if (object_property_find(obj, "irq") &&
+            object_property_get_uint(obj, "irq", NULL) == s->irq) {
+            error_setg(errp, "subdma: IRQ %u is already used by %s",
+                       s->irq, name);
+            return false;
+        }
+        for (i = 0; i < ARRAY_SIZE(dma_props); i++) {
+            if (object_property_find(obj, dma_props[i]) &&
+                object_property_get_uint(obj, dma_props[i], NULL) == s->dma) {
+                error_setg(errp, "subdma: DMA channel %u is already used "
+                           "by %s", s->dma, name);
+                return false;
+            }
+        }
+    }
+    for (port = s->iobase; port < s->iobase + SUBDMA_IO_EXTENT; port++) {
+        MemoryRegionSection sec = memory_region_find(io, port, 1);
+        bool taken = sec.mr && sec.mr != io;
+
+        if (taken) {
+            error_setg(errp, "subdma: I/O port 0x%x is already used by %s",
+                       port, memory_region_name(sec.mr));
+        }
+        if (sec.mr) {
+            memory_region_unref(sec.mr);
+        }
+        if (taken) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void subdma_realize(DeviceState *dev, Error **errp)
+{
+    ISADevice *isadev = ISA_DEVICE(dev);
+    SubdmaState *s = SUBDMA_ISA(dev);
+    IsaDmaClass *k;
+
+    if (!subdma_check_config(s, errp) || !subdma_resources_free(s, errp)) {
+        return;
+    }
+    s->isa_dma = isa_get_dma(isa_bus_from_device(isadev), s->dma);
+    if (!s->isa_dma) {
+        error_setg(errp, "subdma: the ISA bus has no DMA controller");
+        return;
+    }
+    error_setg(&s->migration_blocker, "subdma does not support migration");
+    if (migrate_add_blocker(s->migration_blocker, errp) < 0) {
+        error_free(s->migration_blocker);
+        s->migration_blocker = NULL;
+        return;
+    }
+    s->wide = s->dma >= 4;
+
+    memory_region_init_io(&s->io, OBJECT(s), &subdma_io_ops, s, "subdma",
+                          SUBDMA_IO_EXTENT);
+    isa_register_ioport(isadev, &s->io, s->iobase);
+    s->irq_line = isa_get_irq(isadev, s->irq);
+
+    k = ISADMA_GET_CLASS(s->isa_dma);
+    k->register_channel(s->isa_dma, s->dma, subdma_dma_transfer, s);
+
+    s->bus_reset_bh = qemu_bh_new(subdma_bus_reset_bh, s);
+    scsi_bus_init(&s->bus, sizeof(s->bus), dev, &subdma_scsi_info);
+    qbus_set_hotplug_handler(BUS(&s->bus), OBJECT(dev));
+}
+
+static void subdma_reset(DeviceState *dev)
+{
+    SubdmaState *s = SUBDMA_ISA(dev);
+
+    subdma_drop_command(s);
+    s->bus_reset_pending = false;   /* the machine's reset resets the bus */
+    subdma_clear_registers(s);
+    s->ctrl = 0;
+    subdma_update_irq(s);
+}
+
+/*
+ * QEMU names a SCSI device on an ISA host adapter by its target and LUN
+ * alone, so two adapters cannot both hold the same address.
+ */
+static void subdma_scsi_pre_plug(HotplugHandler *hotplug_dev,
+                                 DeviceState *dev, Error **errp)
+{
+    SubdmaState *s = SUBDMA_ISA(hotplug_dev);
+    SCSIDevice *sdev = SCSI_DEVICE(dev);
+    uint32_t lun = sdev->lun == UINT32_MAX ? 0 : sdev->lun;
+    BusState *isa = qdev_get_parent_bus(DEVICE(s));
+    BusChild *kid, *target;
+
+    if (sdev->id == UINT32_MAX) {
+        return;     /* chosen at realize; nothing to compare yet */
+    }
+    QTAILQ_FOREACH(kid, &isa->children, sibling) {
+        SubdmaState *other = (SubdmaState *)
+            object_dynamic_cast(OBJECT(kid->child), TYPE_SUBDMA_ISA);
+
+        if (!other || other == s) {
+            continue;
+        }
+        QTAILQ_FOREACH(target, &other->bus.qbus.children, sibling) {
+            SCSIDevice *held = SCSI_DEVICE(target->child);
+
+            if (held->id == sdev->id && held->lun == lun) {
+                error_setg(errp, "subdma: adapter 0x%x also holds target "
+                           "%u LUN %u; give each adapter's devices their "
+                           "own addresses", other->iobase, sdev->id, lun);
+                return;
+            }
+        }
+    }
+}
+
+/* The adapter's own SCSI id is not a target's */
+static void subdma_scsi_plug(HotplugHandler *hotplug_dev, DeviceState *dev,
+                             Error **errp)
+{
+    SubdmaState *s = SUBDMA_ISA(hotplug_dev);
+    SCSIDevice *sdev = SCSI_DEVICE(dev);
+
+    if (sdev->id == s->scsi_id) {
+        error_setg(errp, "subdma: SCSI id %d is the adapter's own id; "
+                   "give the device another scsi-id", sdev->id);
+    }
+}
+
+static Aml *subdma_resources_aml(SubdmaState *s)
+{
+    Aml *crs = aml_resource_template();
+
+    aml_append(crs, aml_io(AML_DECODE16, s->iobase, s->iobase,
+                           SUBDMA_IO_EXTENT, SUBDMA_IO_EXTENT));
+    aml_append(crs, aml_irq_no_flags(s->irq));
+    aml_append(crs, aml_dma(AML_COMPATIBILITY, AML_NOTBUSMASTER,
+                            s->wide ? AML_TRANSFER16 : AML_TRANSFER8,
+                            s->dma));
+    return crs;
+}
+
+static void subdma_build_aml(AcpiDevAmlIf *adev, Aml *scope)
+{
+    SubdmaState *s = SUBDMA_ISA(adev);
+    Aml *dev = aml_device("S%03X", s->iobase / SUBDMA_IO_EXTENT);
+
+    aml_append(dev, aml_name_decl("_HID", aml_eisaid(SUBDMA_PNP_ID)));
+    aml_append(dev, aml_name_decl("_UID", aml_int(s->iobase)));
+    aml_append(dev, aml_name_decl("_CRS", subdma_resources_aml(s)));
+    aml_append(scope, dev);
+}
+
+static Property subdma_properties[] = {
+    DEFINE_PROP_UINT32("iobase", SubdmaState, iobase, 0x340),
+    DEFINE_PROP_UINT32("irq", SubdmaState, irq, 5),
+    DEFINE_PROP_UINT32("dma", SubdmaState, dma, 1),
+    DEFINE_PROP_UINT8("scsi-id", SubdmaState, scsi_id, 7),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+static void subdma_instance_init(Object *obj)
+{
+    SubdmaState *s = SUBDMA_ISA(obj);
+    int i;
+
+    for (i = 0; i < STAT_COUNT; i++) {
+        object_property_add_uint64_ptr(obj, stat_names[i], &s->stats[i],
+                                       OBJ_PROP_FLAG_READ);
+    }
+}
+
+static void subdma_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    HotplugHandlerClass *hc = HOTPLUG_HANDLER_CLASS(klass);
+    AcpiDevAmlIfClass *adevc = ACPI_DEV_AML_IF_CLASS(klass);
+
+    dc->desc = "subdma ISA SCSI adapter (subordinate 8237 DMA)";
+    dc->realize = subdma_realize;
+    dc->reset = subdma_reset;
+    device_class_set_props(dc, subdma_properties);
+    set_bit(DEVICE_CATEGORY_STORAGE, dc->categories);
+    hc->pre_plug = subdma_scsi_pre_plug;
+    hc->plug = subdma_scsi_plug;
+    hc->unplug = qdev_simple_device_unplug_cb;
+    adevc->build_dev_aml = subdma_build_aml;
+}
+
+static const TypeInfo subdma_info = {
+    .name = TYPE_SUBDMA_ISA,
+    .parent = TYPE_ISA_DEVICE,
+    .instance_size = sizeof(SubdmaState),
+    .instance_init = subdma_instance_init,
+    .class_init = subdma_class_init,
+    .interfaces = (InterfaceInfo[]) {
+        { TYPE_HOTPLUG_HANDLER },
+        { TYPE_ACPI_DEV_AML_IF },
+        { },
+    },
+};
+
+static void subdma_register_types(void)
+{
+    type_register_static(&subdma_info);
+}
+
+type_init(subdma_register_types)
