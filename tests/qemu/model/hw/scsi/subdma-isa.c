@@ -24,7 +24,7 @@
 #include "hw/scsi/scsi.h"
 #include "hw/acpi/acpi_aml_interface.h"
 #include "hw/acpi/aml-build.h"
-#include "migration/blocker.h"
+#include "migration/vmstate.h"
 #include "scsi/constants.h"
 #include "trace.h"
 #include "hw/scsi/subdma_regs.h"
@@ -72,7 +72,6 @@ struct SubdmaState {
     uint8_t scsi_id;
 
     MemoryRegion io;
-    Error *migration_blocker;
     qemu_irq irq_line;
     IsaDma *isa_dma;
     SCSIBus bus;
@@ -105,7 +104,7 @@ struct SubdmaState {
     bool line;
 
     /* the command */
-    SubdmaPhase phase;
+    uint32_t phase;             /* a SubdmaPhase */
     SCSIRequest *req;
     uint32_t tag;
     uint8_t cmd_target;
@@ -114,6 +113,7 @@ struct SubdmaState {
     uint32_t out_len;           /* bytes a data-out phase takes */
     uint32_t offered;           /* data-in bytes the target offered */
     uint8_t *chunk;             /* target's buffer for the current chunk */
+    bool chunk_valid;           /* migration: chunk is set */
     uint32_t chunk_len;
     uint32_t chunk_pos;
     bool carry_valid;           /* 16-bit channel: byte between chunks */
@@ -608,6 +608,31 @@ static void subdma_request_cancelled(SCSIRequest *req)
     }
 }
 
+/*
+ * Migration: the adapter holds at most one request.  Its state comes with
+ * the adapter's; the target brings the request itself, with its buffer,
+ * and hands it back here.
+ */
+static void subdma_save_request(QEMUFile *f, SCSIRequest *req)
+{
+}
+
+static void *subdma_load_request(QEMUFile *f, SCSIRequest *req)
+{
+    SCSIBus *bus = DO_UPCAST(SCSIBus, qbus, req->dev->qdev.parent_bus);
+    SubdmaState *s = container_of(bus, SubdmaState, bus);
+
+    if (s->phase != PHASE_IDLE && !s->req && req->tag == s->tag - 1 &&
+        req->dev->id == s->cmd_target) {
+        s->req = req;
+        scsi_req_ref(req);
+        if (s->chunk_valid) {
+            s->chunk = scsi_req_get_buf(req);
+        }
+    }
+    return s;
+}
+
 static const struct SCSIBusInfo subdma_scsi_info = {
     .tcq = false,
     .max_target = SUBDMA_MAX_TARGETS - 1,
@@ -616,6 +641,8 @@ static const struct SCSIBusInfo subdma_scsi_info = {
     .transfer_data = subdma_transfer_data,
     .complete = subdma_command_complete,
     .cancel = subdma_request_cancelled,
+    .save_request = subdma_save_request,
+    .load_request = subdma_load_request,
 };
 
 /* Commands */
@@ -1218,12 +1245,6 @@ static void subdma_realize(DeviceState *dev, Error **errp)
         error_setg(errp, "subdma: the ISA bus has no DMA controller");
         return;
     }
-    error_setg(&s->migration_blocker, "subdma does not support migration");
-    if (migrate_add_blocker(s->migration_blocker, errp) < 0) {
-        error_free(s->migration_blocker);
-        s->migration_blocker = NULL;
-        return;
-    }
     s->wide = s->dma >= 4;
 
     memory_region_init_io(&s->io, OBJECT(s), &subdma_io_ops, s, "subdma",
@@ -1323,6 +1344,93 @@ static void subdma_build_aml(AcpiDevAmlIf *adev, Aml *scope)
     aml_append(scope, dev);
 }
 
+static int subdma_pre_save(void *opaque)
+{
+    SubdmaState *s = opaque;
+
+    s->chunk_valid = s->chunk != NULL;
+    return 0;
+}
+
+static int subdma_post_load(void *opaque, int version_id)
+{
+    SubdmaState *s = opaque;
+    IsaDmaClass *k = ISADMA_GET_CLASS(s->isa_dma);
+
+    if (s->phase > PHASE_HUNG || s->cdb_len > SUBDMA_MAX_CDB ||
+        s->sense_len > SUBDMA_MAX_SENSE || s->sense_pos > s->sense_len ||
+        s->chunk_pos > s->chunk_len ||
+        s->win_size > SUBDMA_WINDOW_MAX_16BIT) {
+        return -EINVAL;
+    }
+    /* the 8237 does not migrate its DREQ lines */
+    if (s->dreq) {
+        k->hold_DREQ(s->isa_dma, s->dma);
+    }
+    if (s->bus_reset_pending) {
+        qemu_bh_schedule(s->bus_reset_bh);
+    }
+    return 0;
+}
+
+static const VMStateDescription vmstate_subdma = {
+    .name = "subdma-isa",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .pre_save = subdma_pre_save,
+    .post_load = subdma_post_load,
+    .fields = (VMStateField[]) {
+        VMSTATE_BOOL(bus_reset_pending, SubdmaState),
+        VMSTATE_UINT8(isr, SubdmaState),
+        VMSTATE_UINT8(isr_silent, SubdmaState),
+        VMSTATE_UINT8(ctrl, SubdmaState),
+        VMSTATE_UINT8(target, SubdmaState),
+        VMSTATE_UINT8(scsi_status, SubdmaState),
+        VMSTATE_UINT8(error, SubdmaState),
+        VMSTATE_UINT8(odd_byte, SubdmaState),
+        VMSTATE_UINT32(xfer, SubdmaState),
+        VMSTATE_UINT32(win_len, SubdmaState),
+        VMSTATE_UINT32(win_moved, SubdmaState),
+        VMSTATE_UINT32(total, SubdmaState),
+        VMSTATE_UINT8_ARRAY(cdb, SubdmaState, SUBDMA_MAX_CDB),
+        VMSTATE_UINT8(cdb_len, SubdmaState),
+        VMSTATE_UINT8_ARRAY(sense, SubdmaState, SUBDMA_MAX_SENSE),
+        VMSTATE_UINT8(sense_len, SubdmaState),
+        VMSTATE_UINT8(sense_pos, SubdmaState),
+        VMSTATE_BOOL(line, SubdmaState),
+        VMSTATE_UINT32(phase, SubdmaState),
+        VMSTATE_UINT32(tag, SubdmaState),
+        VMSTATE_UINT8(cmd_target, SubdmaState),
+        VMSTATE_BOOL(data_in, SubdmaState),
+        VMSTATE_UINT32(cmd_xfer, SubdmaState),
+        VMSTATE_UINT32(out_len, SubdmaState),
+        VMSTATE_UINT32(offered, SubdmaState),
+        VMSTATE_BOOL(chunk_valid, SubdmaState),
+        VMSTATE_UINT32(chunk_len, SubdmaState),
+        VMSTATE_UINT32(chunk_pos, SubdmaState),
+        VMSTATE_BOOL(carry_valid, SubdmaState),
+        VMSTATE_UINT8(carry, SubdmaState),
+        VMSTATE_BOOL(armed, SubdmaState),
+        VMSTATE_UINT32(win_size, SubdmaState),
+        VMSTATE_BOOL(win_checked, SubdmaState),
+        VMSTATE_BOOL(dreq, SubdmaState),
+        VMSTATE_BOOL(unarmed_seen, SubdmaState),
+        VMSTATE_UINT32(window_index, SubdmaState),
+        VMSTATE_BOOL(win_is_last, SubdmaState),
+        VMSTATE_UINT32(win_fault_at, SubdmaState),
+        VMSTATE_UINT32(fault_kind, SubdmaState),
+        VMSTATE_UINT32(fault_where, SubdmaState),
+        VMSTATE_UINT32(fault_arg, SubdmaState),
+        VMSTATE_UINT32(fault_count, SubdmaState),
+        VMSTATE_UINT32(strike, SubdmaState),
+        VMSTATE_UINT32(strike_where, SubdmaState),
+        VMSTATE_UINT8(test_sel, SubdmaState),
+        VMSTATE_UINT8(test_byte, SubdmaState),
+        VMSTATE_UINT64_ARRAY(stats, SubdmaState, STAT_COUNT),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
 static Property subdma_properties[] = {
     DEFINE_PROP_UINT32("iobase", SubdmaState, iobase, 0x340),
     DEFINE_PROP_UINT32("irq", SubdmaState, irq, 5),
@@ -1351,6 +1459,7 @@ static void subdma_class_init(ObjectClass *klass, void *data)
     dc->desc = "subdma ISA SCSI adapter (subordinate 8237 DMA)";
     dc->realize = subdma_realize;
     dc->reset = subdma_reset;
+    dc->vmsd = &vmstate_subdma;
     device_class_set_props(dc, subdma_properties);
     set_bit(DEVICE_CATEGORY_STORAGE, dc->categories);
     hc->pre_plug = subdma_scsi_pre_plug;
