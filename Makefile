@@ -23,7 +23,7 @@ KBUILD = $(MAKE) -C $(KDIR) M=$(MODULE_DIR) \
 	CONFIG_SCSI_SUBDMA=m
 
 .PHONY: all modules clean qemu run bench check check-style check-kunit \
-	check-adapter check-e2e check-bench check-reliability check-full
+	check-qtest check-adapter check-e2e check-bench check-reliability check-full
 
 all: modules
 
@@ -51,8 +51,8 @@ bench:
 	@bench/run.sh full
 
 # Every test the project has
-check: check-style check-kunit check-adapter check-e2e check-bench \
-	check-reliability
+check: check-style check-kunit check-qtest check-adapter check-e2e \
+	check-bench check-reliability
 
 # checkpatch --strict on the driver (from a kernel tree), shellcheck;
 # kernel-doc, and the documentation built with Sphinx
@@ -63,6 +63,11 @@ check-style:
 # The driver's core under KUnit in UML
 check-kunit:
 	@tests/kunit/run.sh
+
+# The adapter model under QEMU's qtest: its ports and the 8237 driven
+# directly, without a guest
+check-qtest:
+	@tests/qemu/qtest.sh
 
 # The adapter model: Linux enumerates it with its resources; QEMU refuses
 # impossible configurations

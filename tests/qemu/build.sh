@@ -5,10 +5,11 @@
 # patch series in tests/qemu/patches (the 8237 fixes and the hook-up of
 # the adapter), the adapter model's sources from tests/qemu/model (laid
 # out as in QEMU's tree) and the adapter's register header, built as a
-# TCG-only qemu-system-x86_64 (with plugin support, for the benchmarks).
-# The result is cached under $SUBDMA_CACHE, keyed by the source version
-# and the hash of everything that went into it; the path of the binary
-# is printed on stdout.
+# TCG-only qemu-system-x86_64 (with plugin support, for the benchmarks)
+# and the adapter's qtest.  The result is cached under $SUBDMA_CACHE,
+# keyed by the source version and the hash of everything that went into
+# it; the path of the binary is printed on stdout, the qtest is
+# qtest/subdma-test beside it.
 set -euo pipefail
 # shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
@@ -58,12 +59,14 @@ mkdir -p "$work/src/build"
 cd "$work/src/build"
 ../configure "${configure_args[@]}" >configure.log 2>&1 ||
 	{ tail -n 20 configure.log >&2; die "QEMU configure failed"; }
-ninja -j"$(nproc)" qemu-system-x86_64 tests/plugin/libinsn.so >build.log 2>&1 ||
+ninja -j"$(nproc)" qemu-system-x86_64 tests/plugin/libinsn.so \
+	tests/qtest/subdma-test >build.log 2>&1 ||
 	{ grep -E 'error|FAILED' build.log | head -n 20 >&2; die "QEMU build failed"; }
 
-mkdir -p "$out/plugins"
+mkdir -p "$out/plugins" "$out/qtest"
 cp qemu-system-x86_64 "$out/"
 cp tests/plugin/libinsn.so "$out/plugins/"
+cp tests/qtest/subdma-test "$out/qtest/"
 echo "$version" >"$out/.complete"
 rm -rf "$work"
 find "$SUBDMA_CACHE" -maxdepth 1 -name 'qemu-*' -type d ! -name "qemu-$version-$key" \

@@ -1,0 +1,394 @@
+/*
+ * QTest testcase for the subdma ISA SCSI adapter
+ *
+ * Drives the adapter's ports and the PC's 8237 the way a driver does:
+ * one window of the transfer programmed into the DMA controller, the
+ * adapter armed for it, against a scsi-hd on an 8-bit and on a 16-bit
+ * channel, and the adapter's error paths.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "libqtest.h"
+#include "qapi/qmp/qdict.h"
+#include "hw/scsi/subdma_regs.h"
+
+#define DISK_SECTORS    2048
+#define SECTOR          512
+#define BUF_ADDR        0x123400    /* 24-bit, inside a 64 KiB DMA page */
+#define BUF2_ADDR       0x140000
+
+static char *disk_path;
+
+typedef struct Adapter {
+    QTestState *qts;
+    uint16_t base;
+    int irq;
+    int dma;
+} Adapter;
+
+static uint8_t pattern(uint32_t pos)
+{
+    return (pos * 7 + (pos >> 9)) & 0xff;
+}
+
+static void adapter_start(Adapter *a, uint16_t base, int irq, int dma)
+{
+    a->base = base;
+    a->irq = irq;
+    a->dma = dma;
+    a->qts = qtest_initf("-M pc -nodefaults "
+                         "-device subdma-isa,id=sd0,iobase=0x%x,irq=%d,dma=%d "
+                         "-drive if=none,id=d0,file=%s,format=raw "
+                         "-device scsi-hd,bus=sd0.0,scsi-id=0,drive=d0",
+                         base, irq, dma, disk_path);
+}
+
+static uint8_t reg_read(Adapter *a, uint16_t reg)
+{
+    return qtest_inb(a->qts, a->base + reg);
+}
+
+static void reg_write(Adapter *a, uint16_t reg, uint8_t val)
+{
+    qtest_outb(a->qts, a->base + reg, val);
+}
+
+static uint32_t reg_read32(Adapter *a, uint16_t reg)
+{
+    uint32_t val = 0;
+    int i;
+
+    for (i = 0; i < 4; i++) {
+        val |= (uint32_t)reg_read(a, reg + i) << (8 * i);
+    }
+    return val;
+}
+
+static void reg_write32(Adapter *a, uint16_t reg, uint32_t val)
+{
+    int i;
+
+    for (i = 0; i < 4; i++) {
+        reg_write(a, reg + i, val >> (8 * i));
+    }
+}
+
+static uint32_t test_reg_read(Adapter *a, uint8_t sel)
+{
+    uint32_t val = 0;
+    int i;
+
+    reg_write(a, SUBDMA_REG_TEST_SEL, sel);
+    for (i = 0; i < 4; i++) {
+        val |= (uint32_t)reg_read(a, SUBDMA_REG_TEST_DATA) << (8 * i);
+    }
+    return val;
+}
+
+static void test_reg_write(Adapter *a, uint8_t sel, uint32_t val)
+{
+    int i;
+
+    reg_write(a, SUBDMA_REG_TEST_SEL, sel);
+    for (i = 0; i < 4; i++) {
+        reg_write(a, SUBDMA_REG_TEST_DATA, val >> (8 * i));
+    }
+}
+
+/*
+ * Program the adapter's 8237 channel for @len bytes at @addr, in single
+ * mode; @to_memory: the device writes memory (a SCSI data-in phase).
+ */
+static void dma_program(Adapter *a, uint32_t addr, uint32_t len,
+                        bool to_memory)
+{
+    int chan = a->dma & 3;
+    bool wide = a->dma >= 4;
+    /* first controller at 0x00 with byte ports, second at 0xc0 with words */
+    uint16_t base = wide ? 0xc0 : 0x00;
+    int shift = wide ? 1 : 0;
+    static const uint16_t page_ports[8] = {
+        0x87, 0x83, 0x81, 0x82, 0x8f, 0x8b, 0x89, 0x8a,
+    };
+    uint32_t start = addr >> shift;
+    uint32_t count = (len >> shift) - 1;
+    uint8_t page = (addr >> 16) & (wide ? 0xfe : 0xff);
+
+    qtest_outb(a->qts, base + (0x0a << shift), 0x04 | chan);     /* mask */
+    qtest_outb(a->qts, base + (0x0c << shift), 0);               /* flip-flop */
+    qtest_outb(a->qts, base + (0x0b << shift),
+               0x40 | (to_memory ? 0x04 : 0x08) | chan);         /* mode */
+    qtest_outb(a->qts, base + ((chan * 2) << shift), start & 0xff);
+    qtest_outb(a->qts, base + ((chan * 2) << shift), (start >> 8) & 0xff);
+    qtest_outb(a->qts, base + ((chan * 2 + 1) << shift), count & 0xff);
+    qtest_outb(a->qts, base + ((chan * 2 + 1) << shift), (count >> 8) & 0xff);
+    qtest_outb(a->qts, page_ports[a->dma], page);
+    qtest_outb(a->qts, base + (0x0a << shift), chan);            /* unmask */
+}
+
+/* Wait for any of @causes in ISR; returns ISR */
+static uint8_t wait_isr(Adapter *a, uint8_t causes)
+{
+    uint8_t isr = 0;
+    int i;
+
+    for (i = 0; i < 5000; i++) {
+        isr = reg_read(a, SUBDMA_REG_ISR);
+        if (isr & causes) {
+            break;
+        }
+        g_usleep(1000);
+    }
+    return isr;
+}
+
+static void submit(Adapter *a, int target, bool data_in, const uint8_t *cdb,
+                   int cdb_len, uint32_t xfer)
+{
+    int i;
+
+    reg_write(a, SUBDMA_REG_TARGET,
+              target | (data_in ? SUBDMA_TARGET_DATA_IN : 0));
+    reg_write32(a, SUBDMA_REG_XFER, xfer);
+    for (i = 0; i < cdb_len; i++) {
+        reg_write(a, SUBDMA_REG_FIFO, cdb[i]);
+    }
+    reg_write(a, SUBDMA_REG_CMD, SUBDMA_CMD_SUBMIT);
+}
+
+/* TEST UNIT READY until GOOD: the disk's power-on unit attention goes */
+static void ready(Adapter *a)
+{
+    static const uint8_t tur[6] = { 0 };
+    uint8_t status = 0xff;
+    int i;
+
+    for (i = 0; i < 3 && status; i++) {
+        submit(a, 0, false, tur, sizeof(tur), 0);
+        g_assert_cmphex(wait_isr(a, SUBDMA_ISR_DONE | SUBDMA_ISR_ERROR), ==,
+                        SUBDMA_ISR_DONE);
+        status = reg_read(a, SUBDMA_REG_SCSI_STATUS);
+        reg_write(a, SUBDMA_REG_ISR, SUBDMA_ISR_ALL);
+    }
+    g_assert_cmphex(status, ==, 0);
+}
+
+/* A READ(10) or WRITE(10) of @sectors at @lba through one window at @addr */
+static void rw10(Adapter *a, bool data_in, uint32_t lba, int sectors,
+                 uint32_t addr)
+{
+    uint32_t len = sectors * SECTOR;
+    uint8_t cdb[10] = {
+        data_in ? 0x28 : 0x2a, 0, lba >> 24, lba >> 16, lba >> 8, lba,
+        0, sectors >> 8, sectors, 0,
+    };
+    uint8_t isr;
+
+    submit(a, 0, data_in, cdb, sizeof(cdb), len);
+    g_assert_cmphex(reg_read(a, SUBDMA_REG_STATUS) & SUBDMA_STATUS_BUSY, ==,
+                    SUBDMA_STATUS_BUSY);
+    dma_program(a, addr, len, data_in);
+    reg_write32(a, SUBDMA_REG_WIN_LEN, len);
+    reg_write(a, SUBDMA_REG_CMD, SUBDMA_CMD_ARM);
+
+    isr = wait_isr(a, SUBDMA_ISR_DONE | SUBDMA_ISR_ERROR);
+    g_assert_cmphex(isr, ==, SUBDMA_ISR_WINDOW | SUBDMA_ISR_DONE);
+    g_assert_cmphex(reg_read(a, SUBDMA_REG_SCSI_STATUS), ==, 0);
+    g_assert_cmpuint(reg_read32(a, SUBDMA_REG_WIN_MOVED), ==, len);
+    g_assert_cmpuint(reg_read32(a, SUBDMA_REG_TOTAL), ==, len);
+    g_assert_cmphex(reg_read(a, SUBDMA_REG_STATUS), ==, 0);
+    reg_write(a, SUBDMA_REG_ISR, isr);
+    g_assert_cmphex(reg_read(a, SUBDMA_REG_ISR), ==, 0);
+}
+
+static void check_identity(Adapter *a)
+{
+    g_assert_cmphex(reg_read(a, SUBDMA_REG_ID0), ==, SUBDMA_ID0);
+    g_assert_cmphex(reg_read(a, SUBDMA_REG_ID1), ==, SUBDMA_ID1);
+    g_assert_cmphex(reg_read(a, SUBDMA_REG_REV), ==, SUBDMA_REV);
+    g_assert_cmphex(reg_read(a, SUBDMA_REG_CONFIG), ==,
+                    a->irq | (a->dma << SUBDMA_CONFIG_DMA_SHIFT) |
+                    (a->dma >= 4 ? SUBDMA_CONFIG_WIDE : 0));
+    g_assert_cmphex(reg_read(a, SUBDMA_REG_HOSTID), ==, 7);
+    g_assert_cmphex(reg_read(a, SUBDMA_REG_STATUS), ==, 0);
+    g_assert_cmphex(reg_read(a, SUBDMA_REG_ISR), ==, 0);
+}
+
+static void test_identify(void)
+{
+    Adapter a;
+
+    adapter_start(&a, 0x340, 5, 1);
+    check_identity(&a);
+    qtest_quit(a.qts);
+
+    adapter_start(&a, 0x300, 3, 6);
+    check_identity(&a);
+    qtest_quit(a.qts);
+}
+
+static void check_read(Adapter *a, uint32_t lba, int sectors, uint32_t addr)
+{
+    uint32_t len = sectors * SECTOR;
+    g_autofree uint8_t *buf = g_malloc(len);
+    uint32_t i;
+
+    rw10(a, true, lba, sectors, addr);
+    qtest_memread(a->qts, addr, buf, len);
+    for (i = 0; i < len; i++) {
+        g_assert_cmphex(buf[i], ==, pattern(lba * SECTOR + i));
+    }
+}
+
+static void test_read_8bit(void)
+{
+    Adapter a;
+
+    adapter_start(&a, 0x340, 5, 1);
+    ready(&a);
+    test_reg_write(&a, SUBDMA_TEST_STAT_CLEAR, 0);
+    check_read(&a, 3, 8, BUF_ADDR);
+    g_assert_cmpuint(test_reg_read(&a, SUBDMA_TEST_STAT_COMMANDS), ==, 1);
+    g_assert_cmpuint(test_reg_read(&a, SUBDMA_TEST_STAT_WINDOWS), ==, 1);
+    g_assert_cmpuint(test_reg_read(&a, SUBDMA_TEST_STAT_BYTES), ==,
+                     8 * SECTOR);
+    qtest_quit(a.qts);
+}
+
+static void test_write_read_16bit(void)
+{
+    uint32_t len = 4 * SECTOR;
+    g_autofree uint8_t *out = g_malloc(len);
+    g_autofree uint8_t *in = g_malloc(len);
+    Adapter a;
+    uint32_t i;
+
+    adapter_start(&a, 0x300, 3, 5);
+    ready(&a);
+    check_read(&a, 10, 4, BUF_ADDR);
+
+    for (i = 0; i < len; i++) {
+        out[i] = i ^ 0x5a;
+    }
+    qtest_memwrite(a.qts, BUF2_ADDR, out, len);
+    rw10(&a, false, 100, 4, BUF2_ADDR);
+    qtest_memset(a.qts, BUF_ADDR, 0, len);
+    rw10(&a, true, 100, 4, BUF_ADDR);
+    qtest_memread(a.qts, BUF_ADDR, in, len);
+    g_assert(memcmp(in, out, len) == 0);
+    qtest_quit(a.qts);
+}
+
+static void test_errors(void)
+{
+    static const uint8_t tur[6] = { 0 };
+    Adapter a;
+    uint8_t sense[18];
+    size_t i;
+
+    adapter_start(&a, 0x340, 5, 1);
+
+    /* no device at target 3 */
+    submit(&a, 3, false, tur, sizeof(tur), 0);
+    g_assert_cmphex(wait_isr(&a, SUBDMA_ISR_ERROR), ==, SUBDMA_ISR_ERROR);
+    g_assert_cmphex(reg_read(&a, SUBDMA_REG_ERROR), ==,
+                    SUBDMA_ERR_SELECTION_TIMEOUT);
+    reg_write(&a, SUBDMA_REG_ISR, SUBDMA_ISR_ALL);
+
+    /* ARM with no command is refused */
+    reg_write32(&a, SUBDMA_REG_WIN_LEN, SECTOR);
+    reg_write(&a, SUBDMA_REG_CMD, SUBDMA_CMD_ARM);
+    g_assert_cmphex(reg_read(&a, SUBDMA_REG_ISR), ==, SUBDMA_ISR_ILLEGAL);
+    g_assert_cmphex(reg_read(&a, SUBDMA_REG_ERROR), ==,
+                    SUBDMA_ERR_NOT_DATA_PHASE);
+    reg_write(&a, SUBDMA_REG_ISR, SUBDMA_ISR_ALL);
+
+    /* an injected CHECK CONDITION, with its sense data in the FIFO */
+    test_reg_write(&a, SUBDMA_TEST_FAULT_KIND, SUBDMA_FAULT_CHECK);
+    test_reg_write(&a, SUBDMA_TEST_FAULT_WHERE, SUBDMA_AT_SUBMIT);
+    test_reg_write(&a, SUBDMA_TEST_FAULT_ARG, 0x032101);
+    test_reg_write(&a, SUBDMA_TEST_FAULT_COUNT, 1);
+    g_assert_cmphex(test_reg_read(&a, SUBDMA_TEST_FAULT_ARG), ==, 0x032101);
+    submit(&a, 0, false, tur, sizeof(tur), 0);
+    g_assert_cmphex(wait_isr(&a, SUBDMA_ISR_DONE), ==, SUBDMA_ISR_DONE);
+    g_assert_cmphex(reg_read(&a, SUBDMA_REG_SCSI_STATUS), ==, 0x02);
+    g_assert_cmpuint(reg_read(&a, SUBDMA_REG_SENSE_LEN), ==, sizeof(sense));
+    for (i = 0; i < sizeof(sense); i++) {
+        sense[i] = reg_read(&a, SUBDMA_REG_FIFO);
+    }
+    g_assert_cmphex(sense[0], ==, 0x70);
+    g_assert_cmphex(sense[2], ==, 0x03);
+    g_assert_cmphex(sense[12], ==, 0x21);
+    g_assert_cmphex(sense[13], ==, 0x01);
+    g_assert_cmpuint(test_reg_read(&a, SUBDMA_TEST_FAULT_COUNT), ==, 0);
+    g_assert_cmpuint(test_reg_read(&a, SUBDMA_TEST_STAT_FAULTS), ==, 1);
+    reg_write(&a, SUBDMA_REG_ISR, SUBDMA_ISR_ALL);
+
+    /* the next commands run normally */
+    ready(&a);
+    check_read(&a, 0, 1, BUF_ADDR);
+    g_assert_cmpuint(test_reg_read(&a, SUBDMA_TEST_STAT_PROTOCOL), ==, 1);
+    qtest_quit(a.qts);
+}
+
+/* The adapter's state migrates: nothing blocks a migration */
+static void test_migrate(void)
+{
+    Adapter a;
+    QDict *rsp;
+    const char *status = NULL;
+    int i;
+
+    adapter_start(&a, 0x340, 5, 1);
+    rsp = qtest_qmp(a.qts, "{ 'execute': 'migrate', 'arguments': "
+                    "{ 'uri': 'exec:cat >/dev/null' } }");
+    g_assert(!qdict_haskey(rsp, "error"));
+    qobject_unref(rsp);
+    for (i = 0; i < 5000; i++) {
+        QDict *ret;
+
+        rsp = qtest_qmp(a.qts, "{ 'execute': 'query-migrate' }");
+        ret = qdict_get_qdict(rsp, "return");
+        status = qdict_get_try_str(ret, "status");
+        if (status && (!strcmp(status, "completed") ||
+                       !strcmp(status, "failed"))) {
+            break;
+        }
+        qobject_unref(rsp);
+        rsp = NULL;
+        g_usleep(1000);
+    }
+    g_assert_cmpstr(status, ==, "completed");
+    qobject_unref(rsp);
+    qtest_quit(a.qts);
+}
+
+int main(int argc, char **argv)
+{
+    g_autofree uint8_t *disk = g_malloc(DISK_SECTORS * SECTOR);
+    int fd, ret;
+    uint32_t i;
+
+    fd = g_file_open_tmp("qtest-subdma.XXXXXX", &disk_path, NULL);
+    g_assert(fd >= 0);
+    for (i = 0; i < DISK_SECTORS * SECTOR; i++) {
+        disk[i] = pattern(i);
+    }
+    g_assert(write(fd, disk, DISK_SECTORS * SECTOR) ==
+             DISK_SECTORS * SECTOR);
+    close(fd);
+
+    g_test_init(&argc, &argv, NULL);
+    qtest_add_func("subdma/identify", test_identify);
+    qtest_add_func("subdma/read-8bit", test_read_8bit);
+    qtest_add_func("subdma/write-read-16bit", test_write_read_16bit);
+    qtest_add_func("subdma/errors", test_errors);
+    qtest_add_func("subdma/migrate", test_migrate);
+    ret = g_test_run();
+
+    unlink(disk_path);
+    g_free(disk_path);
+    return ret;
+}
