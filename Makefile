@@ -12,6 +12,7 @@
 #                      bench/results.md
 #   make [W=1] [C=2]   build subdma.ko against KDIR
 #   make qemu          build the project's QEMU with the adapter model
+#   make qemu-series   the QEMU patch series for upstream review
 
 SHELL := /bin/bash
 
@@ -22,7 +23,7 @@ SUBDMA_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/subdma
 KBUILD = $(MAKE) -C $(KDIR) M=$(MODULE_DIR) \
 	CONFIG_SCSI_SUBDMA=m
 
-.PHONY: all modules clean qemu run bench check check-style check-kunit \
+.PHONY: all modules clean qemu qemu-series run bench check check-style check-kunit \
 	check-qtest check-adapter check-e2e check-bench check-reliability check-full
 
 all: modules
@@ -41,6 +42,11 @@ clean:
 # The project's QEMU with the adapter model (cached; prints its path)
 qemu:
 	@tests/qemu/build.sh
+
+# The series for upstream review, from the patches and the model's
+# sources (prints the directory)
+qemu-series:
+	@tests/qemu/series.sh $(SERIES_DIR)
 
 # The main job on an embedded default machine
 run:
@@ -65,7 +71,7 @@ check-kunit:
 	@tests/kunit/run.sh
 
 # The adapter model under QEMU's qtest: its ports and the 8237 driven
-# directly, without a guest
+# directly, without a guest; the upstream series applies and is clean
 check-qtest:
 	@tests/qemu/qtest.sh
 

@@ -3,7 +3,9 @@
 #
 # The adapter model under QEMU's qtest: subdma-test, built with the
 # project's QEMU, drives the adapter's ports and the 8237 the way QEMU's
-# own device tests do, without a guest.
+# own device tests do, without a guest.  Then the upstream series: it
+# must apply with git am, and QEMU's checkpatch.pl must have nothing to
+# say about it.
 set -euo pipefail
 # shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
@@ -30,5 +32,13 @@ while read -r line; do
 done <<<"$out"
 if [ "$ran" -eq 0 ] || { [ "$status" -ne 0 ] && [ "$checks_failed" -eq 0 ]; }; then
 	check_fail "qtest subdma-test runs" "exit $status: $(tail -n 5 <<<"$out")"
+fi
+
+series=$(mktemp -d)
+trap 'rm -rf "$series"' EXIT
+if report=$("$SUBDMA_TOP/tests/qemu/series.sh" "$series" 2>&1 >/dev/null); then
+	check_pass "upstream series applies with git am, checkpatch.pl clean"
+else
+	check_fail "upstream series" "$(tail -n 20 <<<"$report")"
 fi
 check_summary
