@@ -25,6 +25,7 @@
 #include "hw/acpi/acpi_aml_interface.h"
 #include "hw/acpi/aml-build.h"
 #include "migration/vmstate.h"
+#include "sysemu/runstate.h"
 #include "scsi/constants.h"
 #include "trace.h"
 #include "hw/scsi/subdma_regs.h"
@@ -113,7 +114,7 @@ struct SubdmaState {
     uint32_t out_len;           /* bytes a data-out phase takes */
     uint32_t offered;           /* data-in bytes the target offered */
     uint8_t *chunk;             /* target's buffer for the current chunk */
-    bool chunk_valid;           /* migration: chunk is set */
+    bool chunk_valid;           /* migration: chunk is to be found again */
     uint32_t chunk_len;
     uint32_t chunk_pos;
     bool carry_valid;           /* 16-bit channel: byte between chunks */
@@ -611,12 +612,8 @@ static void subdma_request_cancelled(SCSIRequest *req)
 /*
  * Migration: the adapter holds at most one request.  Its state comes with
  * the adapter's; the target brings the request itself, with its buffer,
- * and hands it back here.
+ * and hands it back here (there is nothing of the adapter's to add).
  */
-static void subdma_save_request(QEMUFile *f, SCSIRequest *req)
-{
-}
-
 static void *subdma_load_request(QEMUFile *f, SCSIRequest *req)
 {
     SCSIBus *bus = DO_UPCAST(SCSIBus, qbus, req->dev->qdev.parent_bus);
@@ -626,11 +623,25 @@ static void *subdma_load_request(QEMUFile *f, SCSIRequest *req)
         req->dev->id == s->cmd_target) {
         s->req = req;
         scsi_req_ref(req);
-        if (s->chunk_valid) {
-            s->chunk = scsi_req_get_buf(req);
-        }
     }
     return s;
+}
+
+/*
+ * The target loads its request's buffer only after this hook, so the
+ * current chunk is found again when the machine runs.
+ */
+static void subdma_vm_state_change(void *opaque, bool running,
+                                   RunState state)
+{
+    SubdmaState *s = opaque;
+
+    if (running && s->chunk_valid) {
+        s->chunk_valid = false;
+        if (s->req) {
+            s->chunk = scsi_req_get_buf(s->req);
+        }
+    }
 }
 
 static const struct SCSIBusInfo subdma_scsi_info = {
@@ -641,7 +652,6 @@ static const struct SCSIBusInfo subdma_scsi_info = {
     .transfer_data = subdma_transfer_data,
     .complete = subdma_command_complete,
     .cancel = subdma_request_cancelled,
-    .save_request = subdma_save_request,
     .load_request = subdma_load_request,
 };
 
@@ -1258,6 +1268,7 @@ static void subdma_realize(DeviceState *dev, Error **errp)
     s->bus_reset_bh = qemu_bh_new(subdma_bus_reset_bh, s);
     scsi_bus_init(&s->bus, sizeof(s->bus), dev, &subdma_scsi_info);
     qbus_set_hotplug_handler(BUS(&s->bus), OBJECT(dev));
+    qemu_add_vm_change_state_handler(subdma_vm_state_change, s);
 }
 
 static void subdma_reset(DeviceState *dev)
@@ -1352,6 +1363,14 @@ static int subdma_pre_save(void *opaque)
     return 0;
 }
 
+static int subdma_post_save(void *opaque)
+{
+    SubdmaState *s = opaque;
+
+    s->chunk_valid = false;
+    return 0;
+}
+
 static int subdma_post_load(void *opaque, int version_id)
 {
     SubdmaState *s = opaque;
@@ -1378,6 +1397,7 @@ static const VMStateDescription vmstate_subdma = {
     .version_id = 1,
     .minimum_version_id = 1,
     .pre_save = subdma_pre_save,
+    .post_save = subdma_post_save,
     .post_load = subdma_post_load,
     .fields = (VMStateField[]) {
         VMSTATE_BOOL(bus_reset_pending, SubdmaState),

@@ -33,7 +33,8 @@ static uint8_t pattern(uint32_t pos)
     return (pos * 7 + (pos >> 9)) & 0xff;
 }
 
-static void adapter_start(Adapter *a, uint16_t base, int irq, int dma)
+static void adapter_start_args(Adapter *a, uint16_t base, int irq, int dma,
+                               const char *args)
 {
     a->base = base;
     a->irq = irq;
@@ -41,8 +42,13 @@ static void adapter_start(Adapter *a, uint16_t base, int irq, int dma)
     a->qts = qtest_initf("-M pc -nodefaults "
                          "-device subdma-isa,id=sd0,iobase=0x%x,irq=%d,dma=%d "
                          "-drive if=none,id=d0,file=%s,format=raw "
-                         "-device scsi-hd,bus=sd0.0,scsi-id=0,drive=d0",
-                         base, irq, dma, disk_path);
+                         "-device scsi-hd,bus=sd0.0,scsi-id=0,drive=d0 %s",
+                         base, irq, dma, disk_path, args);
+}
+
+static void adapter_start(Adapter *a, uint16_t base, int irq, int dma)
+{
+    adapter_start_args(a, base, irq, dma, "");
 }
 
 static uint8_t reg_read(Adapter *a, uint16_t reg)
@@ -333,25 +339,15 @@ static void test_errors(void)
     qtest_quit(a.qts);
 }
 
-/* The adapter's state migrates: nothing blocks a migration */
-static void test_migrate(void)
+static void wait_migration(QTestState *qts)
 {
-    Adapter a;
-    QDict *rsp;
+    QDict *rsp = NULL;
     const char *status = NULL;
     int i;
 
-    adapter_start(&a, 0x340, 5, 1);
-    rsp = qtest_qmp(a.qts, "{ 'execute': 'migrate', 'arguments': "
-                    "{ 'uri': 'exec:cat >/dev/null' } }");
-    g_assert(!qdict_haskey(rsp, "error"));
-    qobject_unref(rsp);
     for (i = 0; i < 5000; i++) {
-        QDict *ret;
-
-        rsp = qtest_qmp(a.qts, "{ 'execute': 'query-migrate' }");
-        ret = qdict_get_qdict(rsp, "return");
-        status = qdict_get_try_str(ret, "status");
+        rsp = qtest_qmp(qts, "{ 'execute': 'query-migrate' }");
+        status = qdict_get_try_str(qdict_get_qdict(rsp, "return"), "status");
         if (status && (!strcmp(status, "completed") ||
                        !strcmp(status, "failed"))) {
             break;
@@ -362,7 +358,81 @@ static void test_migrate(void)
     }
     g_assert_cmpstr(status, ==, "completed");
     qobject_unref(rsp);
+}
+
+static void wait_running(QTestState *qts)
+{
+    bool running = false;
+    int i;
+
+    for (i = 0; i < 5000 && !running; i++) {
+        QDict *rsp = qtest_qmp(qts, "{ 'execute': 'query-status' }");
+
+        running = qdict_get_bool(qdict_get_qdict(rsp, "return"), "running");
+        qobject_unref(rsp);
+        if (!running) {
+            g_usleep(1000);
+        }
+    }
+    g_assert(running);
+}
+
+/*
+ * The adapter's state migrates, with a command in flight: half of a
+ * READ(10) moves before the migration, the other half after it.
+ */
+static void test_migrate(void)
+{
+    static const uint8_t cdb[10] = { 0x28, 0, 0, 0, 0, 20, 0, 0, 4, 0 };
+    uint32_t len = 4 * SECTOR, half = len / 2, i;
+    g_autofree char *state = NULL;
+    g_autofree char *uri = NULL;
+    g_autofree char *incoming = NULL;
+    g_autofree uint8_t *buf = g_malloc(len);
+    Adapter a;
+    QDict *rsp;
+    int fd;
+
+    fd = g_file_open_tmp("qtest-subdma-state.XXXXXX", &state, NULL);
+    g_assert(fd >= 0);
+    close(fd);
+
+    adapter_start(&a, 0x340, 5, 1);
+    ready(&a);
+    submit(&a, 0, true, cdb, sizeof(cdb), len);
+    dma_program(&a, BUF_ADDR, len, true);
+    reg_write32(&a, SUBDMA_REG_WIN_LEN, half);
+    reg_write(&a, SUBDMA_REG_CMD, SUBDMA_CMD_ARM);
+    g_assert_cmphex(wait_isr(&a, SUBDMA_ISR_WINDOW), ==, SUBDMA_ISR_WINDOW);
+    reg_write(&a, SUBDMA_REG_ISR, SUBDMA_ISR_WINDOW);
+    g_assert_cmphex(reg_read(&a, SUBDMA_REG_STATUS), ==,
+                    SUBDMA_STATUS_BUSY | SUBDMA_STATUS_DATA_WAIT);
+
+    uri = g_strdup_printf("exec:cat >%s", state);
+    rsp = qtest_qmp(a.qts, "{ 'execute': 'migrate', 'arguments': "
+                    "{ 'uri': %s } }", uri);
+    g_assert(!qdict_haskey(rsp, "error"));
+    qobject_unref(rsp);
+    wait_migration(a.qts);
     qtest_quit(a.qts);
+
+    incoming = g_strdup_printf("-incoming 'exec:cat %s'", state);
+    adapter_start_args(&a, 0x340, 5, 1, incoming);
+    wait_running(a.qts);
+    g_assert_cmphex(reg_read(&a, SUBDMA_REG_STATUS), ==,
+                    SUBDMA_STATUS_BUSY | SUBDMA_STATUS_DATA_WAIT);
+    g_assert_cmpuint(reg_read32(&a, SUBDMA_REG_TOTAL), ==, half);
+    reg_write(&a, SUBDMA_REG_CMD, SUBDMA_CMD_ARM);
+    g_assert_cmphex(wait_isr(&a, SUBDMA_ISR_DONE), ==,
+                    SUBDMA_ISR_WINDOW | SUBDMA_ISR_DONE);
+    g_assert_cmphex(reg_read(&a, SUBDMA_REG_SCSI_STATUS), ==, 0);
+    g_assert_cmpuint(reg_read32(&a, SUBDMA_REG_TOTAL), ==, len);
+    qtest_memread(a.qts, BUF_ADDR, buf, len);
+    for (i = 0; i < len; i++) {
+        g_assert_cmphex(buf[i], ==, pattern(20 * SECTOR + i));
+    }
+    qtest_quit(a.qts);
+    unlink(state);
 }
 
 int main(int argc, char **argv)
