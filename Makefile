@@ -23,8 +23,9 @@ SUBDMA_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/subdma
 KBUILD = $(MAKE) -C $(KDIR) M=$(MODULE_DIR) \
 	CONFIG_SCSI_SUBDMA=m
 
-.PHONY: all modules clean qemu qemu-series run bench check check-style check-kunit \
-	check-qtest check-adapter check-e2e check-bench check-reliability check-full
+.PHONY: all modules clean qemu qemu-series run bench check check-style \
+	check-kunit check-qtest check-adapter check-e2e check-bench \
+	check-reliability check-full
 
 all: modules
 
