@@ -109,13 +109,14 @@ else
 	mapfile -t t16 < <(targets sd0)
 	run "16-bit channel" "e2e=check e2e_io=0x340 e2e_devices=4 e2e_iso=$iso e2e_full=1" \
 		-device subdma-isa,id=sd0,iobase=0x340,irq=5,dma=5 "${t16[@]}" "${cd_arg[@]}"
-	mapfile -t two < <(disk sd0 0 0 64M; disk sd1 1 0 64M 4096)
+	# each adapter has its own bus: a disk at target 0 on both
+	mapfile -t two < <(disk sd0 0 0 64M; disk sd1 0 0 64M 4096)
 	run "two adapters" "e2e=check e2e_io=0x340,0x300 e2e_devices=2" \
 		-device subdma-isa,id=sd0,iobase=0x340,irq=5,dma=1 \
 		-device subdma-isa,id=sd1,iobase=0x300,irq=3,dma=5 "${two[@]}"
 	# more than 4 GiB: the kernel turns swiotlb on, and its cap must not
 	# shrink the host's commands
-	mapfile -t big < <(disk sd0 0 0 64M; disk sd1 1 0 64M)
+	mapfile -t big < <(disk sd0 0 0 64M; disk sd1 0 0 64M)
 	run "more than 4 GiB" "e2e=bigmem e2e_io=0x340,0x300 e2e_devices=2" \
 		-m 6144 -device subdma-isa,id=sd0,iobase=0x340,irq=5,dma=1 \
 		-device subdma-isa,id=sd1,iobase=0x300,irq=3,dma=5 "${big[@]}"

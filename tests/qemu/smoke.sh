@@ -129,12 +129,10 @@ refuse "a target at the adapter's SCSI id" "SCSI id 7 is the adapter's own id" \
 	-device subdma-isa,id=sd0 \
 	-drive "if=none,id=d0,file=$work/disk0.img,format=raw,file.locking=off" \
 	-device scsi-hd,bus=sd0.0,scsi-id=7,drive=d0
-refuse "one target address on two adapters" "also holds target 0 LUN 0" \
-	-device subdma-isa,id=sd0 -device subdma-isa,id=sd1,iobase=0x300,irq=3,dma=5 \
+refuse "a SCSI device on a channel of its own" "has one channel" \
+	-device subdma-isa,id=sd0 \
 	-drive "if=none,id=d0,file=$work/disk0.img,format=raw,file.locking=off" \
-	-drive "if=none,id=d1,file=$work/disk1.img,format=raw,file.locking=off" \
-	-device scsi-hd,bus=sd0.0,scsi-id=0,drive=d0 \
-	-device scsi-hd,bus=sd1.0,scsi-id=0,drive=d1
+	-device scsi-hd,bus=sd0.0,channel=1,scsi-id=0,drive=d0
 refuse "a SCSI id beyond 7" "SCSI id 8 is not in 0-7" -device subdma-isa,scsi-id=8
 
 check_summary

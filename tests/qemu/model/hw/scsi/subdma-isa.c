@@ -644,8 +644,21 @@ static void subdma_vm_state_change(void *opaque, bool running,
     }
 }
 
+/*
+ * QEMU names a SCSI device by its host adapter's path, then channel,
+ * target and LUN, and an ISA device has no path of its own.  The adapter
+ * numbers the one channel of its bus after its I/O base, so that the
+ * devices at one target and LUN of two adapters still have names of
+ * their own (their migration state is filed under those names).
+ */
+static int subdma_channel(SubdmaState *s)
+{
+    return s->iobase / SUBDMA_IO_EXTENT;
+}
+
 static const struct SCSIBusInfo subdma_scsi_info = {
     .tcq = false,
+    .max_channel = 0xffff / SUBDMA_IO_EXTENT,
     .max_target = SUBDMA_MAX_TARGETS - 1,
     .max_lun = SUBDMA_MAX_LUNS - 1,
 
@@ -727,7 +740,7 @@ static void subdma_submit(SubdmaState *s)
         return;
     }
 
-    dev = scsi_device_find(&s->bus, 0, target, lun);
+    dev = scsi_device_find(&s->bus, subdma_channel(s), target, lun);
     if (!dev) {
         subdma_fail(s, SUBDMA_ERR_SELECTION_TIMEOUT);
         return;
@@ -1282,40 +1295,19 @@ static void subdma_reset(DeviceState *dev)
     subdma_update_irq(s);
 }
 
-/*
- * QEMU names a SCSI device on an ISA host adapter by its target and LUN
- * alone, so two adapters cannot both hold the same address.
- */
+/* The one channel of the adapter's bus: see subdma_channel() */
 static void subdma_scsi_pre_plug(HotplugHandler *hotplug_dev,
                                  DeviceState *dev, Error **errp)
 {
     SubdmaState *s = SUBDMA_ISA(hotplug_dev);
     SCSIDevice *sdev = SCSI_DEVICE(dev);
-    uint32_t lun = sdev->lun == UINT32_MAX ? 0 : sdev->lun;
-    BusState *isa = qdev_get_parent_bus(DEVICE(s));
-    BusChild *kid, *target;
 
-    if (sdev->id == UINT32_MAX) {
-        return;     /* chosen at realize; nothing to compare yet */
+    if (sdev->channel && sdev->channel != subdma_channel(s)) {
+        error_setg(errp, "subdma: the adapter's SCSI bus has one channel; "
+                   "leave the device's channel unset");
+        return;
     }
-    QTAILQ_FOREACH(kid, &isa->children, sibling) {
-        SubdmaState *other = (SubdmaState *)
-            object_dynamic_cast(OBJECT(kid->child), TYPE_SUBDMA_ISA);
-
-        if (!other || other == s) {
-            continue;
-        }
-        QTAILQ_FOREACH(target, &other->bus.qbus.children, sibling) {
-            SCSIDevice *held = SCSI_DEVICE(target->child);
-
-            if (held->id == sdev->id && held->lun == lun) {
-                error_setg(errp, "subdma: adapter 0x%x also holds target "
-                           "%u LUN %u; give each adapter's devices their "
-                           "own addresses", other->iobase, sdev->id, lun);
-                return;
-            }
-        }
-    }
+    sdev->channel = subdma_channel(s);
 }
 
 /* The adapter's own SCSI id is not a target's */
