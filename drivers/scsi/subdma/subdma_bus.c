@@ -22,6 +22,7 @@
 #include <scsi/scsi_host.h>
 
 #include "subdma.h"
+#include "subdma_compat.h"
 
 #define SUBDMA_MAX_LEGACY	4
 
@@ -240,15 +241,16 @@ static int subdma_probe(struct platform_device *pdev)
 	return ret;
 }
 
-static int subdma_remove(struct platform_device *pdev)
+static void subdma_remove(struct platform_device *pdev)
 {
 	struct subdma_host *h = platform_get_drvdata(pdev);
 	unsigned int chan = h->dma.chan;
 
 	subdma_host_unregister(h);
 	free_dma(chan);
-	return 0;
 }
+
+SUBDMA_DEFINE_PLATFORM_REMOVE(subdma_remove)
 
 static const struct acpi_device_id subdma_acpi_ids[] = {
 	{ SUBDMA_PNP_ID, 0 },
@@ -258,7 +260,7 @@ MODULE_DEVICE_TABLE(acpi, subdma_acpi_ids);
 
 static struct platform_driver subdma_driver = {
 	.probe	= subdma_probe,
-	.remove	= subdma_remove,
+	.remove	= SUBDMA_PLATFORM_REMOVE(subdma_remove),
 	.driver	= {
 		.name			= "subdma",
 		.acpi_match_table	= ACPI_PTR(subdma_acpi_ids),
@@ -346,10 +348,17 @@ static int subdma_add_legacy(unsigned int i)
 		return -EBUSY;
 	}
 	release_region(io[i], SUBDMA_IO_EXTENT);
-	if (i < irq_count)
-		res[info.num_res++] = (struct resource)DEFINE_RES_IRQ(irq[i]);
-	if (i < dma_count)
-		res[info.num_res++] = (struct resource)DEFINE_RES_DMA(dma[i]);
+	/* initializers, not casts: newer kernels make them compound literals */
+	if (i < irq_count) {
+		struct resource r = DEFINE_RES_IRQ(irq[i]);
+
+		res[info.num_res++] = r;
+	}
+	if (i < dma_count) {
+		struct resource r = DEFINE_RES_DMA(dma[i]);
+
+		res[info.num_res++] = r;
+	}
 	pdev = platform_device_register_full(&info);
 	if (IS_ERR(pdev))
 		return PTR_ERR(pdev);

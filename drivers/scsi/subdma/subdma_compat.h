@@ -1,26 +1,91 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * subdma: what differs between the kernels the driver serves.  The driver
- * is written to the newest API; older kernels get it here, by feature,
- * and this is the only file that looks at the kernel's version.
+ * subdma: the one place that knows kernels differ.
+ *
+ * The driver is written to the newest kernel's API (7.3); what older
+ * kernels (6.1, 6.12) lack is supplied here, under names that say which
+ * feature they stand for.  This is the only file that looks at
+ * LINUX_VERSION_CODE, and only where no feature can be tested at compile
+ * time (a distribution may backport a change; a test of the feature
+ * itself follows it).
  */
 #ifndef SUBDMA_COMPAT_H
 #define SUBDMA_COMPAT_H
 
+#include <linux/module.h>
 #include <linux/version.h>
+#include <scsi/scsi.h>
 #include <scsi/scsi_host.h>
 
+/* the kernel is VERSION.PATCHLEVEL or newer (version tests end here) */
+#define SUBDMA_KERNEL_AT_LEAST(version, patchlevel)			\
+	(KERNEL_VERSION(version, patchlevel, 0) <= LINUX_VERSION_CODE)
+
 /*
- * .eh_timed_out: before 6.2 it returned the block layer's verdict, and
- * BLK_EH_DONE went on to abort a command that scsi_done() had not
- * completed, as SCSI_EH_NOT_HANDLED does since.
+ * .queuecommand returns enum scsi_qc_status since 7.0; before, an int,
+ * and SCSI_MLQUEUE_HOST_BUSY and its kin were macros rather than the
+ * enumerators of that type.
  */
-#if KERNEL_VERSION(6, 2, 0) > LINUX_VERSION_CODE
-#define subdma_timeout_action	blk_eh_timer_return
-#define SUBDMA_EH_NOT_HANDLED	BLK_EH_DONE
+#ifdef SCSI_MLQUEUE_HOST_BUSY
+#define SUBDMA_QC_STATUS	int
 #else
+#define SUBDMA_QC_STATUS	enum scsi_qc_status
+#endif
+
+/*
+ * .eh_timed_out returns enum scsi_timeout_action since 6.2; before, the
+ * block layer's verdict, where BLK_EH_DONE went on to abort a command
+ * that scsi_done() had not completed, as SCSI_EH_NOT_HANDLED does since.
+ */
+#if SUBDMA_KERNEL_AT_LEAST(6, 2)
 #define subdma_timeout_action	scsi_timeout_action
 #define SUBDMA_EH_NOT_HANDLED	SCSI_EH_NOT_HANDLED
+#else
+#define subdma_timeout_action	blk_eh_timer_return
+#define SUBDMA_EH_NOT_HANDLED	BLK_EH_DONE
+#endif
+
+/*
+ * platform_driver.remove returns void since 6.11.  The driver's remove
+ * callback is written that way; SUBDMA_PLATFORM_REMOVE(fn) names what
+ * goes in .remove, and SUBDMA_DEFINE_PLATFORM_REMOVE(fn) defines the
+ * wrapper that returns the int older kernels expect.
+ */
+#if SUBDMA_KERNEL_AT_LEAST(6, 11)
+#define SUBDMA_REMOVE_RETURNS_VOID	1
+#endif
+
+#ifdef SUBDMA_REMOVE_RETURNS_VOID
+#define SUBDMA_PLATFORM_REMOVE(fn)	(fn)
+#define SUBDMA_DEFINE_PLATFORM_REMOVE(fn)
+#else
+#define SUBDMA_PLATFORM_REMOVE(fn)	(fn##_int)
+#define SUBDMA_DEFINE_PLATFORM_REMOVE(fn)				\
+	static int fn##_int(struct platform_device *pdev)		\
+	{								\
+		fn(pdev);						\
+		return 0;						\
+	}
+#endif
+
+/*
+ * Symbol namespaces are string literals since 6.13:
+ * MODULE_IMPORT_NS("NS").  Before, the macro quoted its bare argument
+ * itself; it is given the newer form here.
+ */
+#if !SUBDMA_KERNEL_AT_LEAST(6, 13)
+#undef MODULE_IMPORT_NS
+#define MODULE_IMPORT_NS(ns)	MODULE_INFO(import_ns, ns)
+#endif
+
+/*
+ * get_unaligned_le32() and kin: <linux/unaligned.h> since 6.12
+ * (sparse cannot evaluate __has_include, hence the version)
+ */
+#if SUBDMA_KERNEL_AT_LEAST(6, 12)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
 #endif
 
 #endif /* SUBDMA_COMPAT_H */

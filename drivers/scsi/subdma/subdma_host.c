@@ -254,11 +254,13 @@ VISIBLE_IF_KUNIT irqreturn_t subdma_interrupt(int irq, void *data)
 }
 EXPORT_SYMBOL_IF_KUNIT(subdma_interrupt);
 
-static int subdma_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
+static SUBDMA_QC_STATUS subdma_queuecommand(struct Scsi_Host *shost,
+					    struct scsi_cmnd *cmd)
 {
 	struct subdma_host *h = shost_priv(shost);
+	SUBDMA_QC_STATUS ret = 0;
 	unsigned long flags;
-	int ret;
+	int err;
 
 	if (cmd->sc_data_direction == DMA_BIDIRECTIONAL) {
 		set_host_byte(cmd, DID_ERROR);
@@ -285,10 +287,10 @@ static int subdma_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
 		scsi_done(cmd);
 		return 0;
 	}
-	ret = subdma_dma_map(&h->dma, &h->xfer, scsi_sglist(cmd),
+	err = subdma_dma_map(&h->dma, &h->xfer, scsi_sglist(cmd),
 			     scsi_sg_count(cmd), scsi_bufflen(cmd),
 			     cmd->sc_data_direction);
-	if (ret) {
+	if (err) {
 		h->stats.busy++;
 		ret = SCSI_MLQUEUE_HOST_BUSY;
 		goto out;

@@ -15,8 +15,8 @@
 #include <scsi/scsi_cmnd.h>
 #include <scsi/scsi_device.h>
 #include <scsi/scsi_host.h>
-#include <asm/unaligned.h>
 
+#include "subdma_compat.h"
 #include "subdma_test_fakes.h"
 
 #define MAPREGS_8BIT	0x20000		/* fake bus address, 64 KiB aligned */
@@ -462,4 +462,4 @@ int sdt_eh(struct sdt_ctx *c, struct scsi_cmnd *cmd, int which)
 
 MODULE_DESCRIPTION("KUnit tests of the subdma driver");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
