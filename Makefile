@@ -5,7 +5,9 @@
 #
 #   make run           the main job: boot the emulated adapter, load the
 #                      driver, move real data (a guest shell on a terminal)
-#   make check         run every test (the reliability campaign short)
+#   make check         run every test on every kernel (6.1, 6.12, 7.3;
+#                      SUBDMA_KERNELS="6.12" for one); the reliability
+#                      campaign short, on 6.1
 #   make check-full    the reliability campaign in full; writes
 #                      tests/reliability/results.md
 #   make bench         subdma against QEMU's other SCSI adapters; writes
@@ -23,9 +25,14 @@ SUBDMA_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/subdma
 KBUILD = $(MAKE) -C $(KDIR) M=$(MODULE_DIR) \
 	CONFIG_SCSI_SUBDMA=m
 
+# The kernels the checks run on (tests/lib/kernels.sh): Debian 12's 6.1,
+# bookworm-backports' 6.12, trixie-backports' 7.3
+SUBDMA_KERNELS ?= 6.1 6.12 7.3
+export SUBDMA_KERNELS
+
 .PHONY: all modules clean qemu qemu-series run bench check check-style \
-	check-kunit check-qtest check-adapter check-e2e check-bench \
-	check-reliability check-full
+	check-build check-kunit check-qtest check-adapter check-e2e \
+	check-bench check-reliability check-full
 
 all: modules
 
@@ -58,8 +65,8 @@ bench:
 	@bench/run.sh full
 
 # Every test the project has
-check: check-style check-kunit check-qtest check-adapter check-e2e \
-	check-bench check-reliability
+check: check-style check-build check-kunit check-qtest check-adapter \
+	check-e2e check-bench check-reliability
 
 # checkpatch --strict on the driver (from a kernel tree), shellcheck;
 # kernel-doc, and the documentation built with Sphinx
@@ -67,9 +74,13 @@ check-style:
 	@tests/style.sh
 	@tests/docs.sh
 
-# The driver's core under KUnit in UML
+# The driver built for every kernel: W=1 without a warning, sparse clean
+check-build:
+	@tests/build.sh
+
+# The driver's core under KUnit in UML, from each kernel's own source
 check-kunit:
-	@tests/kunit/run.sh
+	@tests/matrix.sh kunit
 
 # The adapter model under QEMU's qtest: its ports and the 8237 driven
 # directly, without a guest; the upstream series applies and is clean
@@ -81,9 +92,9 @@ check-qtest:
 check-adapter:
 	@tests/qemu/smoke.sh
 
-# The driver on Debian's kernel under the project's QEMU, with sg3_utils
+# The driver on each Debian kernel under the project's QEMU, with sg3_utils
 check-e2e:
-	@tests/e2e/run.sh check
+	@tests/matrix.sh e2e
 
 # On a debug kernel (KASAN, lockdep, the DMA API checker, kmemleak): the
 # end-to-end suite, the fault matrix, allocation failures, stress under

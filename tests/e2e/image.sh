@@ -35,7 +35,7 @@ optional=(crc32c_generic crct10dif_generic crc64_rocksoft_generic)
 spare=(floppy)
 
 regs=$SUBDMA_TOP/drivers/scsi/subdma/subdma_regs.h
-need_packages sg3-utils lsscsi e2fsprogs busybox-static cpio
+need_packages sg3-utils lsscsi e2fsprogs busybox-static cpio xz-utils
 for ko in "${subdma_ko[@]}"; do
 	[ -f "$ko" ] || die "$ko is missing: build the driver first (make)"
 done
@@ -83,16 +83,27 @@ for mod in "${modules[@]}" "${optional[@]}"; do
 	fi
 	add_module "$path"
 done
+# copy_module PATH: a module of the test kernel into the image, as a plain
+# .ko (busybox's insmod reads no compressed module); prints its name
+copy_module() {
+	local name
+	name=$(basename "$1")
+	case $name in
+	*.xz) name=${name%.xz}; xz -dc "$moddir/$1" >"$tree/lib/modules/$name" ;;
+	*.gz) name=${name%.gz}; gzip -dc "$moddir/$1" >"$tree/lib/modules/$name" ;;
+	*) cp "$moddir/$1" "$tree/lib/modules/" ;;
+	esac
+	echo "$name"
+}
 mkdir -p "$tree/lib/modules"
 touch "$tree/lib/modules/load-order"
 for path in "${order[@]}"; do
-	cp "$moddir/$path" "$tree/lib/modules/"
-	basename "$path" >>"$tree/lib/modules/load-order"
+	copy_module "$path" >>"$tree/lib/modules/load-order"
 done
 for mod in "${spare[@]}"; do
 	path=$(grep -E "(^|/)$mod\.ko(\.[gx]z)?:" "$moddir/modules.dep" | cut -d: -f1 || true)
 	[ -n "$path" ] || die "the test kernel has no module $mod"
-	cp "$moddir/$path" "$tree/lib/modules/"
+	copy_module "$path" >/dev/null
 done
 cp "${subdma_ko[@]}" "$tree/lib/modules/"
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# End to end: Debian's 6.1 kernel under the project's QEMU, the driver
-# loaded with insmod, sg3_utils against QEMU's own SCSI targets.
+# End to end: a Debian kernel under the project's QEMU, the driver loaded
+# with insmod, sg3_utils against QEMU's own SCSI targets.  SUBDMA_KERNEL
+# picks the kernel of tests/lib/kernels.sh (6.1, the default; 6.12; 7.3).
 #   run.sh check   every configuration, one line per check, a summary
 #   run.sh demo    the main job on the default machine (a guest shell
 #                  afterwards when attached to a terminal)
@@ -18,18 +19,22 @@ set -euo pipefail
 mode=${1:-check}
 
 # another kernel (with SUBDMA_KO_DIR, the driver built for it) when given
+kernel=${SUBDMA_KERNEL:-6.1}
 kernel_dir=${SUBDMA_KERNEL_DIR:-}
 if [ -z "$kernel_dir" ]; then
-	log "building the driver"
-	make -s -C "$SUBDMA_TOP" modules 2> >(grep -v "Skipping BTF" >&2) >/dev/null
-	kernel_dir=$("$SUBDMA_TOP/tests/guest/kernel.sh")
+	log "building the driver for $kernel"
+	SUBDMA_KO_DIR=$("$SUBDMA_TOP/tests/guest/module.sh" "$kernel" 2>/dev/null) ||
+		die "the driver does not build for $kernel (tests/guest/module.sh $kernel)"
+	export SUBDMA_KO_DIR
+	kernel_dir=$("$SUBDMA_TOP/tests/guest/kernel.sh" "$kernel")
+	kernel_name=-$kernel
 fi
 GUEST_QEMU=$("$SUBDMA_TOP/tests/qemu/build.sh")
 GUEST_KERNEL=$(echo "$kernel_dir"/boot/vmlinuz-*)
 extra=()
 [ "$mode" = reliability ] && extra=("$SUBDMA_TOP/tests/reliability/guest")
 GUEST_INITRD=$("$SUBDMA_TOP/tests/e2e/image.sh" "$kernel_dir" "${extra[@]}")
-logs=${SUBDMA_E2E_LOGS:-$(guest_logs "e2e-$mode")}
+logs=${SUBDMA_E2E_LOGS:-$(guest_logs "e2e-$mode${kernel_name:-}")}
 mkdir -p "$logs"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -2,24 +2,34 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # KUnit under UML: build the driver's core with its tests into a UML
-# kernel (drivers/scsi/subdma/.kunitconfig) and run them with kunit.py.  Fails
-# when a case fails or crashes, or when fewer cases ran than expected.
+# kernel (drivers/scsi/subdma/.kunitconfig) from one kernel's own Debian
+# source and run them with kunit.py.  Fails when a case fails or
+# crashes, or when fewer cases ran than expected.
+#   run.sh [KERNEL]    6.1 (the default), 6.12 or 7.3
 set -euo pipefail
 # shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
+# shellcheck source=../lib/kernels.sh
+. "$SUBDMA_TOP/tests/lib/kernels.sh"
 
+kernel=${1:-6.1}
 min_cases=40
 need_packages gcc make flex bison bc python3 libc6-dev
-tree=$("$SUBDMA_TOP/tests/kunit/tree.sh")
+tree=$("$SUBDMA_TOP/tests/kunit/tree.sh" "$kernel")
 build=$SUBDMA_CACHE/kunit-uml-$(basename "$tree")
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
+# what differs between kernels' UML: tests/kunit/uml-KERNEL.config
+configs=(--kunitconfig="$SUBDMA_TOP/drivers/scsi/subdma/.kunitconfig")
+if [ -f "$SUBDMA_TOP/tests/kunit/uml-$kernel.config" ]; then
+	configs+=(--kunitconfig="$SUBDMA_TOP/tests/kunit/uml-$kernel.config")
+fi
 
-log "building and running the KUnit suites under UML (minutes when cold)"
+log "building and running the KUnit suites under UML on $kernel (minutes when cold)"
 status=0
-(cd "$tree" && python3 tools/testing/kunit/kunit.py run \
-	--kunitconfig="$SUBDMA_TOP/drivers/scsi/subdma/.kunitconfig" \
-	--build_dir="$build" --jobs="$(nproc)") 2>&1 | tee "$out" || status=$?
+(cd "$tree" && nice -n 19 python3 tools/testing/kunit/kunit.py run \
+	"${configs[@]}" --build_dir="$build" --jobs="$(nproc)") 2>&1 |
+	tee "$out" || status=$?
 
 summary=$(grep -E 'Testing complete\. Ran [0-9]+ tests' "$out" | tail -n 1)
 ran=$(sed -n 's/.*Ran \([0-9]*\) tests.*/\1/p' <<<"$summary")
@@ -28,4 +38,4 @@ passed=$(sed -n 's/.*passed: \([0-9]*\).*/\1/p' <<<"$summary")
 [ "$status" -eq 0 ] || die "kunit.py failed: $summary"
 [ "${ran:-0}" -ge "$min_cases" ] || die "only ${ran:-0} cases ran, want $min_cases"
 [ "$passed" = "$ran" ] || die "not every case passed: $summary"
-log "KUnit: $passed of $ran cases passed"
+log "KUnit on $kernel: $passed of $ran cases passed"

@@ -1,24 +1,49 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Print a kernel tree with the driver in it: Debian's linux-source-6.1,
-# unpacked once under $SUBDMA_CACHE (keyed by its version), with
-# drivers/scsi/subdma/ and the project's Kconfig overlaid and hooked
-# into drivers/scsi/.  The project's own files are only copied.
+# Print a kernel tree with the driver in it: the kernel's own Debian
+# source package (linux-source-6.1, -6.12 or -7.3), unpacked once under
+# $SUBDMA_CACHE (keyed by its version), with drivers/scsi/subdma/ and the
+# project's Kconfig overlaid and hooked into drivers/scsi/.  The
+# project's own files are only copied.
+#   tree.sh [KERNEL]    6.1 (the default), 6.12 or 7.3
 set -euo pipefail
 # shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
+# shellcheck source=../lib/kernels.sh
+. "$SUBDMA_TOP/tests/lib/kernels.sh"
 
-need_packages linux-source-6.1 xz-utils
-version=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-tree=$SUBDMA_CACHE/linux-source-6.1-$version
+kernel=${1:-6.1}
+suite=$(kernel_suite "$kernel")
+release=$(kernel_root "$kernel")
+need_packages xz-utils
+pkg=linux-source-$kernel
+case $suite in
+bookworm)
+	need_packages "$pkg"
+	version=$(dpkg-query -W -f='${Version}' "$pkg")
+	;;
+*)
+	version=$(suite_version "$suite" "$pkg")
+	;;
+esac
+tree=$SUBDMA_CACHE/$pkg-$version
 cache_lock linux-source
 if [ ! -f "$tree/.complete" ]; then
-	log "unpacking linux-source-6.1 $version"
-	rm -rf "$tree" "$tree.tmp"
+	log "unpacking $pkg $version"
+	rm -rf "$tree" "$tree.tmp" "$tree.deb"
 	mkdir -p "$tree.tmp"
-	tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$tree.tmp" \
-		--strip-components=1
+	if [ "$suite" = bookworm ]; then
+		tarball=/usr/src/$pkg.tar.xz
+	elif [ -n "$release" ]; then
+		# the build root holds it already
+		tarball=$(cache_lock "root-$release" && build_root "$release")/usr/src/$pkg.tar.xz
+	else
+		suite_unpack "$suite" "$tree.deb" "$pkg"
+		tarball=$tree.deb/usr/src/$pkg.tar.xz
+	fi
+	nice -n 19 tar -xJf "$tarball" -C "$tree.tmp" --strip-components=1
+	rm -rf "$tree.deb"
 	touch "$tree.tmp/.complete"
 	mv "$tree.tmp" "$tree"
 fi
