@@ -19,16 +19,12 @@ tree=$("$SUBDMA_TOP/tests/kunit/tree.sh" "$kernel")
 build=$SUBDMA_CACHE/kunit-uml-$(basename "$tree")
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-# what differs between kernels' UML: tests/kunit/uml-KERNEL.config
-configs=(--kunitconfig="$SUBDMA_TOP/drivers/scsi/subdma/.kunitconfig")
-if [ -f "$SUBDMA_TOP/tests/kunit/uml-$kernel.config" ]; then
-	configs+=(--kunitconfig="$SUBDMA_TOP/tests/kunit/uml-$kernel.config")
-fi
 
 log "building and running the KUnit suites under UML on $kernel (minutes when cold)"
 status=0
 (cd "$tree" && nice -n 19 python3 tools/testing/kunit/kunit.py run \
-	"${configs[@]}" --build_dir="$build" --jobs="$(nproc)") 2>&1 |
+	--kunitconfig="$SUBDMA_TOP/drivers/scsi/subdma/.kunitconfig" \
+	--build_dir="$build" --jobs="$(nproc)") 2>&1 |
 	tee "$out" || status=$?
 
 summary=$(grep -E 'Testing complete\. Ran [0-9]+ tests' "$out" | tail -n 1)
