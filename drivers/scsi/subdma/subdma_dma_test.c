@@ -4,7 +4,7 @@
  * flushing of the 8237 channel.
  */
 
-#include <linux/random.h>
+#include <linux/prandom.h>
 #include <linux/scatterlist.h>
 #include <linux/sizes.h>
 

@@ -7,6 +7,7 @@
 #include <kunit/test.h>
 #include <linux/blk-mq.h>
 #include <linux/device.h>
+#include <linux/list.h>
 #include <linux/random.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
@@ -309,14 +310,17 @@ static u8 low_memory[2 * PAGE_SIZE] __aligned(PAGE_SIZE);
 /*
  * Zeroed, contiguous memory that the 8237 cannot reach (@low false) or
  * can (@low true): the first forces the map registers, the second the
- * direct path.  Skips the test when no such memory is free.
+ * direct path.  The pages on the wrong side of 16 MiB are held until one
+ * on the right side comes: some kernels hand out the lowest free pages
+ * first, and then the first thousands all lie below 16 MiB.  Skips the
+ * test when no such memory is free.
  */
 static void *test_buffer(struct kunit *test, size_t len, bool low)
 {
 	struct sdt_ctx *c = test->priv;
 	unsigned int order = get_order(len), tries;
-	struct page *reject[32], *page = NULL;
-	unsigned int nreject = 0, i;
+	struct page *page = NULL, *p, *next;
+	LIST_HEAD(reject);
 
 	KUNIT_ASSERT_LT(test, c->npages, MAX_PAGES);
 	if (low && len <= sizeof(low_memory) &&
@@ -324,17 +328,20 @@ static void *test_buffer(struct kunit *test, size_t len, bool low)
 		memset(low_memory, 0, sizeof(low_memory));
 		return low_memory;
 	}
-	for (tries = 0; tries < ARRAY_SIZE(reject); tries++) {
+	/* enough tries to hold every page below 16 MiB */
+	for (tries = 0; tries < SZ_16M / PAGE_SIZE; tries++) {
 		page = alloc_pages(GFP_KERNEL | __GFP_ZERO, order);
 		if (!page)
 			break;
 		if ((page_to_phys(page) + len <= SZ_16M) == low)
 			break;
-		reject[nreject++] = page;
+		list_add(&page->lru, &reject);
 		page = NULL;
 	}
-	for (i = 0; i < nreject; i++)
-		__free_pages(reject[i], order);
+	list_for_each_entry_safe(p, next, &reject, lru) {
+		list_del(&p->lru);
+		__free_pages(p, order);
+	}
 	if (!page)
 		kunit_skip(test, "no free memory %s 16 MiB", low ? "below" : "above");
 	c->pages[c->npages] = page;
