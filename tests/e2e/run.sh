@@ -31,6 +31,7 @@ if [ -z "$kernel_dir" ]; then
 fi
 GUEST_QEMU=$("$SUBDMA_TOP/tests/qemu/build.sh")
 GUEST_KERNEL=$(echo "$kernel_dir"/boot/vmlinuz-*)
+log "the guest kernel: ${GUEST_KERNEL##*/}"
 extra=()
 [ "$mode" = reliability ] && extra=("$SUBDMA_TOP/tests/reliability/guest")
 GUEST_INITRD=$("$SUBDMA_TOP/tests/e2e/image.sh" "$kernel_dir" "${extra[@]}")
