@@ -156,8 +156,13 @@ build_root() {
 	fi
 	need_packages debootstrap debian-archive-keyring
 	log "making a Debian $release build root (minutes)"
-	# what an interrupted run left is made again
-	[ -f "$root/.bootstrapped" ] || rm -rf "$root"
+	# what an interrupted run left is made again (never through a mount
+	# it may have left behind, such as the host's /dev)
+	if [ ! -f "$root/.bootstrapped" ] && [ -e "$root" ]; then
+		awk -v r="$root/" 'index($2, r) == 1 { print $2 }' /proc/mounts |
+			sort -r | xargs -r -n 1 umount -l
+		rm -rf --one-file-system "$root"
+	fi
 	if [ ! -f "$root/.bootstrapped" ]; then
 		nice -n 19 debootstrap --variant=minbase --keyring="$SUBDMA_KEYRING" \
 			"$release" "$root" "$SUBDMA_MIRROR" >"$root.log" 2>&1 ||
