@@ -13,8 +13,9 @@ set -euo pipefail
 
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-# the lines of Kbuild's output that are not a warning or an error
-quiet='^  [A-Z]+ |^make(\[[0-9]+\])?: (Entering|Leaving)|^Skipping BTF'
+# the lines of Kbuild's output that are not a warning or an error, and
+# what the scripts and apt say on the way while a cache is cold
+quiet='^  [A-Z]+ |^make(\[[0-9]+\])?: (Entering|Leaving)|^Skipping BTF|^subdma: |^debconf: '
 
 for kernel in $SUBDMA_KERNELS; do
 	abi=$(target_abi "$kernel")
