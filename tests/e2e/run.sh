@@ -89,11 +89,11 @@ targets() {
 }
 
 # run NAME KERNEL-ARGS QEMU-ARGS...: one configuration, its checks counted;
-# SUBDMA_E2E_ONLY=NAME runs that configuration alone
+# SUBDMA_E2E_ONLY=NAME[,NAME...] runs those configurations alone
 run() {
 	local name=$1 append=$2
 	shift 2
-	[ -z "${SUBDMA_E2E_ONLY:-}" ] || [ "$SUBDMA_E2E_ONLY" = "$name" ] ||
+	[ -z "${SUBDMA_E2E_ONLY:-}" ] || [[ ",$SUBDMA_E2E_ONLY," == *",$name,"* ]] ||
 		return 0
 	log "configuration: $name"
 	guest_boot "$logs" "$name" "$append ${SUBDMA_E2E_APPEND:-}" "$@"

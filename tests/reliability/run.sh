@@ -45,7 +45,10 @@ if [ -z "${SUBDMA_REL_REPORT_ONLY:-}" ]; then
 logs=${SUBDMA_REL_LOGS:-$(guest_logs reliability)}
 mkdir -p "$logs"
 log "the end-to-end suite on the debug kernel"
-SUBDMA_E2E_LOGS=$logs/e2e "$SUBDMA_TOP/tests/e2e/run.sh" check |
+# the configurations of one adapter each; the campaign has two adapters,
+# and the release kernels run the rest
+SUBDMA_E2E_LOGS=$logs/e2e SUBDMA_E2E_ONLY="8-bit channel,16-bit channel" \
+	"$SUBDMA_TOP/tests/e2e/run.sh" check |
 	tee "$logs/e2e.out" || status=1
 log "the reliability campaign ($mode)"
 SUBDMA_E2E_LOGS=$logs/campaign SUBDMA_REL_APPEND=$rel SUBDMA_GUEST_TIMEOUT=$timeout \
@@ -80,7 +83,7 @@ report=$(
 	cat <<EOF
 | What ran | Count | Held |
 |---|---|---|
-| End-to-end suite on the debug kernel (3 configurations) | $(checks_of "$logs/e2e.out") | |
+| End-to-end suite on the debug kernel (8-bit and 16-bit channels) | $(checks_of "$logs/e2e.out") | |
 | Bad module parameters, each refused with its message | $(count e2e '^(PASS|FAIL) refuses ') | $(held e2e 'refuses ') |
 | Malformed and hostile commands (sg_raw, SG_IO) | $(count e2e '^(PASS|FAIL) rejects ') | $(held e2e 'rejects ') |
 | Fault matrix cells (kind x place x width x direction) | $(stat fault_cells) | $(held campaign 'fault ') |
