@@ -32,12 +32,26 @@ node_of() {	# TYPE BLOCK-SIZE COLUMN: the first device of that kind
 	done
 }
 
-# storm SG: device, bus and host resets through SG until /tmp/calm exists
+# storm SG: device, bus and host resets through SG until /tmp/calm exists.
+# An open SG holds the module and a bus or host reset keeps it open for
+# its 10 s settle time, so each reset is followed by half a second with
+# SG closed: rmmod (see rmmod_in_storm) always finds a gap to begin in.
 storm() {
 	while [ ! -e /tmp/calm ]; do
-		sg_reset -d "$1" >/dev/null 2>&1
-		sg_reset -b "$1" >/dev/null 2>&1
-		sg_reset -H "$1" >/dev/null 2>&1
+		for kind in -d -b -H; do
+			sg_reset "$kind" "$1" >/dev/null 2>&1
+			sleep 0.5
+		done
+	done
+}
+
+# rmmod_in_storm: rmmod subdma in a gap of the storm; the storm's next
+# open races the removal. Gives up after 60 s, longer than a storm's round.
+rmmod_in_storm() {
+	deadline=$(($(date +%s) + 60))
+	until rmmod subdma 2>/dev/null; do
+		[ "$(date +%s)" -lt "$deadline" ] || return 1
+		sleep 0.05
 	done
 }
 
@@ -311,11 +325,7 @@ if [ "$full" = 1 ]; then
 	storm "$sg" &
 	storm_pid=$!
 	sleep 2
-	tries=0
-	until rmmod subdma 2>/dev/null || [ $tries -ge 200 ]; do
-		sleep 0.05
-		tries=$((tries + 1))
-	done
+	rmmod_in_storm || :
 	touch /tmp/calm
 	wait $storm_pid
 	[ -z "$(subdma_hosts)" ] && pass "rmmod while resets come through sg" ||
