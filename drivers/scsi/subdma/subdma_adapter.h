@@ -35,7 +35,7 @@ struct subdma_adapter {
 /**
  * struct subdma_identity - what the adapter says of itself
  * @rev: interface revision
- * @irq: the IRQ it is jumpered for
+ * @irq: the ISA interrupt line it is jumpered for
  * @dma: the DMA channel it is jumpered for
  * @hostid: its own SCSI id
  */

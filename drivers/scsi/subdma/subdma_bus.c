@@ -19,6 +19,7 @@
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <asm/dma.h>
+#include <asm/i8259.h>
 #include <scsi/scsi_host.h>
 
 #include "subdma.h"
@@ -124,63 +125,104 @@ static const struct subdma_adapter_ops subdma_port_ops = {
 	.write	= subdma_port_write,
 };
 
-/* Firmware resources */
+/*
+ * Firmware resources.  Two kinds of interrupt number meet here: the ISA
+ * line the adapter is jumpered to, which its CONFIG register, the irq=
+ * parameter and the IRQ descriptor of _CRS all speak of, and the Linux
+ * interrupt number that request_irq() takes, which is firmware's mapping
+ * of that line.  The jumper check compares ISA lines only.
+ */
+
+/**
+ * struct subdma_isa_config - an adapter's resources in the ISA's numbers
+ * @irq: ISA interrupt line, or -1 where firmware or irq= is silent
+ * @dma: 8237 channel, or -1 where firmware or dma= is silent
+ *
+ * The platform data of an adapter the parameters add; read from _CRS for
+ * one firmware describes.
+ */
+struct subdma_isa_config {
+	int irq;
+	int dma;
+};
 
 #ifdef CONFIG_ACPI
-static acpi_status subdma_acpi_dma(struct acpi_resource *res, void *data)
+static acpi_status subdma_acpi_isa(struct acpi_resource *res, void *data)
 {
-	int *chan = data;
+	struct subdma_isa_config *isa = data;
 
+	if (res->type == ACPI_RESOURCE_TYPE_IRQ &&
+	    res->data.irq.interrupt_count)
+		isa->irq = res->data.irq.interrupts[0];
 	if (res->type == ACPI_RESOURCE_TYPE_DMA && res->data.dma.channel_count)
-		*chan = res->data.dma.channels[0];
+		isa->dma = res->data.dma.channels[0];
 	return AE_OK;
 }
 #endif
 
-/* The DMA channel: a platform resource, or the DMA descriptor of _CRS */
-static int subdma_dma_channel(struct platform_device *pdev)
+/* What the parameters or _CRS say of the adapter's ISA line and channel */
+static struct subdma_isa_config subdma_isa_config(struct platform_device *pdev)
 {
-	struct resource *res = platform_get_resource(pdev, IORESOURCE_DMA, 0);
-	int chan = -1;
+	struct subdma_isa_config *given = dev_get_platdata(&pdev->dev);
+	struct subdma_isa_config isa = { .irq = -1, .dma = -1 };
 
-	if (res)
-		return res->start;
+	if (given)
+		return *given;
 #ifdef CONFIG_ACPI
 	if (ACPI_HANDLE(&pdev->dev))
 		acpi_walk_resources(ACPI_HANDLE(&pdev->dev), METHOD_NAME__CRS,
-				    subdma_acpi_dma, &chan);
+				    subdma_acpi_isa, &isa);
 #endif
-	return chan;
+	return isa;
+}
+
+/*
+ * The Linux interrupt of the adapter's ISA line: firmware's mapping where
+ * it describes the adapter; else the PC's own, which numbers the lines of
+ * its legacy interrupt controllers as IRQ 0-15 - where it has them.
+ */
+static int subdma_linux_irq(struct platform_device *pdev, unsigned int line)
+{
+	int irq = platform_get_irq_optional(pdev, 0);
+
+	if (irq > 0 || irq == -EPROBE_DEFER)
+		return irq;
+	if (line >= nr_legacy_irqs()) {
+		dev_err(&pdev->dev, "ISA IRQ %u: this machine has no legacy interrupt controller to take it\n",
+			line);
+		return -ENXIO;
+	}
+	return line;
 }
 
 /* The adapter reports its jumpers; a given IRQ or channel must match them */
-static int subdma_check_jumpers(struct device *dev, int *irqp, int *dmap,
+static int subdma_check_jumpers(struct device *dev,
+				const struct subdma_isa_config *isa,
 				const struct subdma_identity *id,
 				unsigned long iobase)
 {
-	if (*irqp > 0 && *irqp != id->irq) {
+	if (isa->irq >= 0 && isa->irq != id->irq) {
 		dev_err(dev, "irq=%d, but the adapter at 0x%lx is set to IRQ %u\n",
-			*irqp, iobase, id->irq);
+			isa->irq, iobase, id->irq);
 		return -EINVAL;
 	}
-	if (*dmap >= 0 && *dmap != id->dma) {
+	if (isa->dma >= 0 && isa->dma != id->dma) {
 		dev_err(dev, "dma=%d, but the adapter at 0x%lx is set to channel %u\n",
-			*dmap, iobase, id->dma);
+			isa->dma, iobase, id->dma);
 		return -EINVAL;
 	}
-	*irqp = id->irq;
-	*dmap = id->dma;
 	return 0;
 }
 
 static int subdma_probe_adapter(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
+	struct subdma_isa_config isa = subdma_isa_config(pdev);
 	struct subdma_adapter adapter = { .ops = &subdma_port_ops };
 	struct subdma_identity id;
 	struct subdma_host *h;
 	struct resource *res;
-	int irqn, chan, ret;
+	int irq, ret;
 
 	res = platform_get_resource(pdev, IORESOURCE_IO, 0);
 	if (!res) {
@@ -188,11 +230,6 @@ static int subdma_probe_adapter(struct platform_device *pdev)
 		return -ENODEV;
 	}
 	adapter.iobase = res->start;
-	irqn = platform_get_irq_optional(pdev, 0);
-	if (irqn == -EPROBE_DEFER)
-		return irqn;
-	chan = subdma_dma_channel(pdev);
-
 	if (!devm_request_region(dev, adapter.iobase, SUBDMA_IO_EXTENT,
 				 dev_name(dev))) {
 		dev_err(dev, "I/O ports 0x%lx-0x%lx are busy (see /proc/ioports)\n",
@@ -204,29 +241,32 @@ static int subdma_probe_adapter(struct platform_device *pdev)
 			adapter.iobase);
 		return -ENODEV;
 	}
-	ret = subdma_check_jumpers(dev, &irqn, &chan, &id, adapter.iobase);
+	ret = subdma_check_jumpers(dev, &isa, &id, adapter.iobase);
 	if (ret)
 		return ret;
+	irq = subdma_linux_irq(pdev, id.irq);
+	if (irq < 0)
+		return irq;
 	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(24));
 	if (ret) {
 		dev_err(dev, "cannot restrict DMA to 24 bits\n");
 		return ret;
 	}
-	ret = request_dma(chan, dev_name(dev));
+	ret = request_dma(id.dma, dev_name(dev));
 	if (ret) {
-		dev_err(dev, "DMA channel %d is busy (see /proc/dma)\n", chan);
+		dev_err(dev, "DMA channel %u is busy (see /proc/dma)\n", id.dma);
 		return ret;
 	}
-	h = subdma_host_register(dev, &adapter, &id, &subdma_8237_ops, chan,
-				 irqn);
+	h = subdma_host_register(dev, &adapter, &id, &subdma_8237_ops, id.dma,
+				 irq);
 	if (IS_ERR(h)) {
-		free_dma(chan);
+		free_dma(id.dma);
 		return PTR_ERR(h);
 	}
 	platform_set_drvdata(pdev, h);
-	dev_info(dev, "adapter rev %u.%u at io 0x%lx, IRQ %d, DMA %d (%d-bit), SCSI id %u\n",
-		 id.rev >> 4, id.rev & 0xf, adapter.iobase, irqn, chan,
-		 chan >= 4 ? 16 : 8, id.hostid);
+	dev_info(dev, "adapter rev %u.%u at io 0x%lx, IRQ %u, DMA %u (%u-bit), SCSI id %u\n",
+		 id.rev >> 4, id.rev & 0xf, adapter.iobase, id.irq, id.dma,
+		 id.dma >= 4 ? 16 : 8, id.hostid);
 	return 0;
 }
 
@@ -328,11 +368,14 @@ static void subdma_remove_legacy(void)
 
 static int subdma_add_legacy(unsigned int i)
 {
-	struct resource res[3] = {
-		DEFINE_RES_IO(io[i], SUBDMA_IO_EXTENT),
+	struct resource res = DEFINE_RES_IO(io[i], SUBDMA_IO_EXTENT);
+	struct subdma_isa_config isa = {
+		.irq = i < irq_count ? irq[i] : -1,
+		.dma = i < dma_count ? dma[i] : -1,
 	};
 	struct platform_device_info info = {
-		.name = "subdma", .id = i, .res = res, .num_res = 1,
+		.name = "subdma", .id = i, .res = &res, .num_res = 1,
+		.data = &isa, .size_data = sizeof(isa),
 		.dma_mask = DMA_BIT_MASK(24),
 	};
 	struct platform_device *pdev;
@@ -348,17 +391,6 @@ static int subdma_add_legacy(unsigned int i)
 		return -EBUSY;
 	}
 	release_region(io[i], SUBDMA_IO_EXTENT);
-	/* initializers, not casts: newer kernels make them compound literals */
-	if (i < irq_count) {
-		struct resource r = DEFINE_RES_IRQ(irq[i]);
-
-		res[info.num_res++] = r;
-	}
-	if (i < dma_count) {
-		struct resource r = DEFINE_RES_DMA(dma[i]);
-
-		res[info.num_res++] = r;
-	}
 	pdev = platform_device_register_full(&info);
 	if (IS_ERR(pdev))
 		return PTR_ERR(pdev);

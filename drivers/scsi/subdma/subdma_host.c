@@ -622,7 +622,7 @@ static int subdma_host_add(struct subdma_host *h,
  * @id: what the adapter said of itself
  * @isadma: the system DMA controller
  * @chan: the adapter's DMA channel, already requested with request_dma()
- * @irq: its interrupt
+ * @irq: the Linux interrupt of its ISA line, not yet requested
  *
  * Allocates the map registers, resets the adapter, wires its interrupt,
  * adds the host and scans its bus.  Everything it set up is undone when
