@@ -378,6 +378,16 @@ if [ "$full" = 1 ]; then
 	faults1=$(test_read "$io" "$SUBDMA_TEST_STAT_FAULTS")
 	[ $((faults1 - faults0)) -eq 6 ] && pass "the adapter struck 6 faults" ||
 		fail "the adapter struck 6 faults: $((faults1 - faults0))"
+	# a flood of faults: each is told, at a rate a console keeps up with
+	told0=$(dmesg | grep -c "command 0x00 failed")
+	fault "$io" "$SUBDMA_FAULT_BUS_RESET" "$SUBDMA_AT_SUBMIT" 0 40
+	sg_turs -n 40 "$sg" >/dev/null 2>&1
+	faults2=$(test_read "$io" "$SUBDMA_TEST_STAT_FAULTS")
+	told=$(($(dmesg | grep -c "command 0x00 failed") - told0))
+	[ $((faults2 - faults1)) -eq 40 ] && [ "$told" -ge 1 ] &&
+		[ "$told" -le 20 ] &&
+		pass "40 faults in a row: their messages are rate-limited" ||
+		fail "40 faults in a row: $told messages for $((faults2 - faults1)) faults"
 	roundtrip "I/O after the faults" "$sg" 512 2048 128 900
 fi
 
