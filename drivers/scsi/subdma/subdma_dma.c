@@ -19,6 +19,7 @@
 #include <linux/minmax.h>
 #include <linux/scatterlist.h>
 
+#include "subdma_compat.h"
 #include "subdma_dma.h"
 
 static u32 subdma_page_size(bool wide)
@@ -123,6 +124,28 @@ static bool subdma_sg_reachable(struct subdma_dma *d, struct scatterlist *sgl,
 }
 
 /**
+ * subdma_map_sg() - dma_map_sg(), where a KUnit test can stand in for it
+ * @dev: the adapter's device
+ * @sgl: the command's scatterlist
+ * @nents: its entries
+ * @dir: direction
+ *
+ * A real kernel fails a mapping only with a warning of its own; a test
+ * of what the driver does then replaces this function instead.
+ *
+ * Return: the entries mapped, 0 when the mapping failed.
+ */
+VISIBLE_IF_KUNIT unsigned int subdma_map_sg(struct device *dev,
+					    struct scatterlist *sgl,
+					    unsigned int nents,
+					    enum dma_data_direction dir)
+{
+	KUNIT_STATIC_STUB_REDIRECT(subdma_map_sg, dev, sgl, nents, dir);
+	return dma_map_sg(dev, sgl, nents, dir);
+}
+EXPORT_SYMBOL_IF_KUNIT(subdma_map_sg);
+
+/**
  * subdma_dma_map() - prepare a command's data for the channel
  * @d: the channel
  * @t: the transfer to set up
@@ -149,7 +172,7 @@ int subdma_dma_map(struct subdma_dma *d, struct subdma_transfer *t,
 	if (!len)
 		return 0;
 	if (subdma_sg_reachable(d, sgl, nents, len, false)) {
-		t->mapped = dma_map_sg(d->dev, sgl, nents, dir);
+		t->mapped = subdma_map_sg(d->dev, sgl, nents, dir);
 		if (t->mapped &&
 		    subdma_sg_reachable(d, sgl, t->mapped, len, true)) {
 			t->cur = sgl;

@@ -121,6 +121,8 @@ int subdma_dma_pio_byte(struct subdma_transfer *t, u8 *byte);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 u32 subdma_window_len(dma_addr_t addr, u32 avail, bool wide);
+unsigned int subdma_map_sg(struct device *dev, struct scatterlist *sgl,
+			   unsigned int nents, enum dma_data_direction dir);
 #endif
 
 #endif /* SUBDMA_DMA_H */

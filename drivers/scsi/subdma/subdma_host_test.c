@@ -4,11 +4,13 @@
  * the map registers, and every error path.
  */
 
+#include <linux/dma-direct.h>
 #include <linux/scatterlist.h>
 #include <linux/sizes.h>
 #include <scsi/scsi.h>
 #include <scsi/scsi_host.h>
 
+#include "subdma_compat.h"
 #include "subdma_test_fakes.h"
 
 /* ---------------------------------------------------------------------
@@ -81,6 +83,82 @@ static void order_direct_read(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, c->unmapped_at_done);
 	KUNIT_EXPECT_EQ(test, c->h->stats.direct_bytes, 8192ULL);
 	KUNIT_EXPECT_EQ(test, c->h->stats.mapreg_bytes, 0ULL);
+}
+
+/*
+ * Memory below 16 MiB that the platform puts at bus addresses above it:
+ * dma_map_sg() succeeds, but the 8237 cannot reach what it returns.  The
+ * data goes through the map registers instead - never to the channel at
+ * an address it would wrap, never back to the midlayer as busy.
+ */
+static void order_unreachable_mapping(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	const struct bus_dma_region above_16m[] = {
+		{ .cpu_start = 0, .dma_start = SZ_16M, .size = SZ_2G,
+		  SUBDMA_BUS_DMA_OFFSET(0 - (u64)SZ_16M) },
+		{ }
+	};
+	struct scsi_cmnd *cmd;
+	u8 *data;
+
+	/* the device frees its map when it goes */
+	c->dev->dma_range_map = kmemdup(above_16m, sizeof(above_16m),
+					GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c->dev->dma_range_map);
+	c->dev->coherent_dma_mask = DMA_BIT_MASK(32);
+	c->dev->dma_mask = &c->dev->coherent_dma_mask;
+	cmd = sdt_new_cmd_at(test, READ_10, 8192, DMA_FROM_DEVICE, &data, true);
+	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
+	KUNIT_ASSERT_TRUE(test, c->h->xfer.bounce);
+	KUNIT_EXPECT_EQ(test, c->h->xfer.mapped, 0);
+	KUNIT_EXPECT_EQ(test, c->dma.addr, (unsigned int)c->h->dma.mapregs_dma);
+	memset(c->mapregs, 0x5a, 8192);
+	sdt_window_end(c, 8192, SUBDMA_ISR_DONE);
+	sdt_expect_log(test, "SPAFD");
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+	KUNIT_EXPECT_TRUE(test, c->unmapped_at_done);
+	KUNIT_EXPECT_EQ(test, data[0], 0x5a);
+	KUNIT_EXPECT_EQ(test, data[8191], 0x5a);
+	KUNIT_EXPECT_EQ(test, c->h->stats.mapreg_bytes, 8192ULL);
+	KUNIT_EXPECT_EQ(test, c->h->stats.direct_bytes, 0ULL);
+}
+
+static unsigned int map_sg_fails(struct device *dev, struct scatterlist *sgl,
+				 unsigned int nents,
+				 enum dma_data_direction dir)
+{
+	return 0;
+}
+
+/*
+ * dma_map_sg() fails: the data goes through the map registers, which are
+ * free whenever the host is idle.  A busy answer would requeue the
+ * command untimed, and forever while the failure lasts.
+ */
+static void order_failed_mapping(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	u8 *mapregs = c->mapregs;
+	struct scsi_cmnd *cmd;
+	u8 *data;
+
+	subdma_kunit_stub(test, subdma_map_sg, map_sg_fails);
+	c->dev->coherent_dma_mask = DMA_BIT_MASK(24);
+	c->dev->dma_mask = &c->dev->coherent_dma_mask;
+	cmd = sdt_new_cmd_at(test, WRITE_10, 4096, DMA_TO_DEVICE, &data, true);
+	memset(data, 0xc3, 4096);
+	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
+	KUNIT_ASSERT_TRUE(test, c->h->xfer.bounce);
+	KUNIT_EXPECT_EQ(test, c->dma.addr, (unsigned int)c->h->dma.mapregs_dma);
+	KUNIT_EXPECT_EQ(test, mapregs[0], 0xc3);
+	KUNIT_EXPECT_EQ(test, mapregs[4095], 0xc3);
+	sdt_window_end(c, 4096, SUBDMA_ISR_DONE);
+	sdt_expect_log(test, "SPAFD");
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+	KUNIT_EXPECT_TRUE(test, c->unmapped_at_done);
+	KUNIT_EXPECT_EQ(test, scsi_get_resid(cmd), 0U);
+	KUNIT_EXPECT_EQ(test, c->h->stats.mapreg_bytes, 4096ULL);
 }
 
 static void order_done_once(struct kunit *test)
@@ -805,6 +883,8 @@ static struct kunit_case order_cases[] = {
 	KUNIT_CASE(order_one_window_read),
 	KUNIT_CASE(order_windows_write),
 	KUNIT_CASE(order_direct_read),
+	KUNIT_CASE(order_unreachable_mapping),
+	KUNIT_CASE(order_failed_mapping),
 	KUNIT_CASE(order_done_once),
 	KUNIT_CASE(order_done_before_window),
 	KUNIT_CASE(order_interrupt_loop),
