@@ -33,6 +33,9 @@
 #include "subdma.h"
 #include "subdma_compat.h"
 
+#define CREATE_TRACE_POINTS
+#include "subdma_trace.h"
+
 /* How long the adapter may take to finish an abort or a reset */
 #define SUBDMA_RESET_TIMEOUT	(2 * HZ)
 /*
@@ -50,24 +53,44 @@ static void subdma_start_window(struct subdma_host *h)
 
 	if (!len)
 		return;
+	trace_subdma_window(h);
 	h->stats.windows++;
 	subdma_adapter_arm(&h->adapter, len);
+}
+
+/* Flush the window the channel holds, if any; see subdma_dma_flush() */
+static u32 subdma_flush(struct subdma_host *h, u32 moved)
+{
+	u32 win_len = h->xfer.win_len, before = h->xfer.done;
+	u32 by_channel;
+
+	if (!h->xfer.win_programmed)
+		return 0;
+	by_channel = subdma_dma_flush(&h->dma, &h->xfer, moved);
+	trace_subdma_flush(h, win_len, moved, by_channel);
+	if (h->xfer.bounce)
+		h->stats.mapreg_bytes += h->xfer.done - before;
+	else
+		h->stats.direct_bytes += h->xfer.done - before;
+	return by_channel;
+}
+
+/* Complete a command the host let go of (h->lock not held) */
+static void subdma_complete(struct subdma_host *h, struct scsi_cmnd *cmd)
+{
+	trace_subdma_complete(h, cmd);
+	scsi_done(cmd);
 }
 
 /* WINDOW: flush; false when the adapter and the 8237 disagree */
 static bool subdma_window_end(struct subdma_host *h)
 {
 	u32 moved = subdma_adapter_read32(&h->adapter, SUBDMA_REG_WIN_MOVED);
-	u32 before = h->xfer.done;
 	u32 by_channel;
 
 	if (!h->xfer.win_programmed)
 		return true;
-	by_channel = subdma_dma_flush(&h->dma, &h->xfer, moved);
-	if (h->xfer.bounce)
-		h->stats.mapreg_bytes += h->xfer.done - before;
-	else
-		h->stats.direct_bytes += h->xfer.done - before;
+	by_channel = subdma_flush(h, moved);
 	if (by_channel == moved)
 		return true;
 	dev_err_ratelimited(h->dev, "adapter moved %u bytes, DMA channel %u moved %u\n",
@@ -114,7 +137,8 @@ static struct scsi_cmnd *subdma_release(struct subdma_host *h)
 {
 	struct scsi_cmnd *cmd = h->cmd;
 
-	subdma_dma_flush(&h->dma, &h->xfer, 0);
+	subdma_flush(h, 0);
+	trace_subdma_unmap(h);
 	subdma_dma_unmap(&h->dma, &h->xfer);
 	scsi_set_resid(cmd, h->xfer.len - h->xfer.done);
 	h->stats.residual_bytes += h->xfer.len - h->xfer.done;
@@ -249,7 +273,7 @@ VISIBLE_IF_KUNIT irqreturn_t subdma_interrupt(int irq, void *data)
 	spin_unlock_irqrestore(&h->lock, flags);
 
 	if (done)
-		scsi_done(done);
+		subdma_complete(h, done);
 	return seen && seen <= SUBDMA_ISR_ALL ? IRQ_HANDLED : IRQ_NONE;
 }
 EXPORT_SYMBOL_IF_KUNIT(subdma_interrupt);
@@ -264,7 +288,7 @@ static SUBDMA_QC_STATUS subdma_queuecommand(struct Scsi_Host *shost,
 
 	if (cmd->sc_data_direction == DMA_BIDIRECTIONAL) {
 		set_host_byte(cmd, DID_ERROR);
-		scsi_done(cmd);
+		subdma_complete(h, cmd);
 		return 0;
 	}
 	spin_lock_irqsave(&h->lock, flags);
@@ -284,7 +308,7 @@ static SUBDMA_QC_STATUS subdma_queuecommand(struct Scsi_Host *shost,
 		spin_unlock_irqrestore(&h->lock, flags);
 		dev_warn_ratelimited(h->dev, "adapter busy with no command: aborted\n");
 		set_host_byte(cmd, DID_BUS_BUSY);
-		scsi_done(cmd);
+		subdma_complete(h, cmd);
 		return 0;
 	}
 	err = subdma_dma_map(&h->dma, &h->xfer, scsi_sglist(cmd),
@@ -296,6 +320,7 @@ static SUBDMA_QC_STATUS subdma_queuecommand(struct Scsi_Host *shost,
 		goto out;
 	}
 	h->cmd = cmd;
+	trace_subdma_map(h, cmd);
 	h->stats.commands++;
 	dev_dbg(h->dev, "command 0x%02x to %u:%llu, %u bytes %s%s\n",
 		cmd->cmnd[0], cmd->device->id, cmd->device->lun,
@@ -328,7 +353,7 @@ static enum subdma_timeout_action subdma_eh_timed_out(struct scsi_cmnd *cmd)
 		done = subdma_poll(h);
 	spin_unlock_irqrestore(&h->lock, flags);
 	if (done)
-		scsi_done(done);
+		subdma_complete(h, done);
 	return SUBDMA_EH_NOT_HANDLED;
 }
 
@@ -364,10 +389,11 @@ static int subdma_eh_run(struct subdma_host *h, u8 op, int target,
 		spin_unlock_irqrestore(&h->lock, flags);
 		mutex_unlock(&h->eh_mutex);
 		if (done)
-			scsi_done(done);
+			subdma_complete(h, done);
 		return SUCCESS;
 	}
 	(*count)++;
+	trace_subdma_eh(h, op, target);
 	reinit_completion(&h->reset_done);
 	if (op == SUBDMA_CMD_DEVICE_RESET)
 		subdma_adapter_select(&h->adapter, target);
@@ -383,10 +409,10 @@ static int subdma_eh_run(struct subdma_host *h, u8 op, int target,
 	spin_unlock_irqrestore(&h->lock, flags);
 
 	if (done)
-		scsi_done(done);
+		subdma_complete(h, done);
 	if (released && op != SUBDMA_CMD_ABORT) {
 		set_host_byte(released, DID_RESET);
-		scsi_done(released);
+		subdma_complete(h, released);
 	}
 	left = wait_for_completion_timeout(&h->reset_done, SUBDMA_RESET_TIMEOUT);
 	if (!left) {
@@ -395,7 +421,7 @@ static int subdma_eh_run(struct subdma_host *h, u8 op, int target,
 		done = subdma_poll(h);
 		spin_unlock_irqrestore(&h->lock, flags);
 		if (done)
-			scsi_done(done);
+			subdma_complete(h, done);
 		left = completion_done(&h->reset_done);
 	}
 	mutex_unlock(&h->eh_mutex);
