@@ -94,6 +94,7 @@ check-adapter:
 
 # The driver on each Debian kernel under the project's QEMU, with sg3_utils
 check-e2e:
+	@tests/e2e/trace-check.sh
 	@tests/matrix.sh e2e
 
 # On a debug kernel (KASAN, lockdep, the DMA API checker, kmemleak): the

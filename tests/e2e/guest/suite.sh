@@ -55,6 +55,47 @@ rmmod_in_storm() {
 	done
 }
 
+# trace_start: subdma's trace events on, into an empty buffer
+trace_start() {
+	tracing=/sys/kernel/tracing
+	[ -d $tracing/events ] || mount -t tracefs nodev $tracing
+	echo 0 >$tracing/tracing_on
+	echo 4096 >$tracing/buffer_size_kb
+	echo >$tracing/trace
+	echo 1 >$tracing/events/subdma/enable
+	echo 1 >$tracing/tracing_on
+}
+
+# trace_check: the trace since trace_start holds every step of every
+# command in order, an abort of a window that never moved and a reset
+# in the middle of one, and no breach of the discipline
+trace_check() {
+	echo 0 >$tracing/tracing_on
+	echo 0 >$tracing/events/subdma/enable
+	report=$(awk -f /trace-check.awk $tracing/trace)
+	counts=$(echo "$report" | tail -n 1)
+	echo "$report" | grep '^breach' | head -n 5
+	lost=$(grep -c 'LOST' $tracing/trace)
+	maps=$(trace_count maps) windows=$(trace_count windows)
+	flushes=$(trace_count flushes) unmaps=$(trace_count unmaps)
+	completes=$(trace_count completes) breaches=$(trace_count breaches)
+	unstarted=$(trace_count abort_unstarted)
+	midwindow=$(trace_count reset_midwindow)
+	[ "$breaches" = 0 ] && [ "$lost" = 0 ] && [ "$maps" -ge 40 ] &&
+		[ "$windows" = "$flushes" ] && [ "$unmaps" = "$maps" ] &&
+		[ "$completes" -gt 0 ] &&
+		pass "the trace: every window flushed, every map undone before completion ($counts)" ||
+		fail "the trace: $counts, $lost lost"
+	[ "$unstarted" -ge 1 ] && pass "the trace: an abort flushed a window that never started" ||
+		fail "the trace: no abort of a window that never started"
+	[ "$midwindow" -ge 1 ] && pass "the trace: a reset flushed a window cut halfway" ||
+		fail "the trace: no reset in the middle of a window"
+}
+
+trace_count() {	# NAME: a count of the checker's last line
+	echo "$counts" | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
 load_driver() {	# NAME
 	check "$1: insmod subdma" insmod /lib/modules/subdma.ko
 	wait_scan "$devices"
@@ -389,6 +430,40 @@ if [ "$full" = 1 ]; then
 		pass "40 faults in a row: their messages are rate-limited" ||
 		fail "40 faults in a row: $told messages for $((faults2 - faults1)) faults"
 	roundtrip "I/O after the faults" "$sg" 512 2048 128 900
+
+	# --- the discipline from the trace alone, on this kernel
+	trace_start
+	roundtrip "traced: I/O through sg" "$sg" 512 1024 128 1000
+	roundtrip "traced: I/O through the block layer" "$sd" 512 1024 128 1100 \
+		direct
+	# the channel never moves a byte of the first window: abort, retry
+	fault "$io" "$SUBDMA_FAULT_STALL" "$SUBDMA_AT_SUBMIT" 0 1
+	roundtrip "traced: an abort before the window started" "$sd" 512 256 \
+		128 1200 direct
+	# the window stops halfway; a reset comes before the timeout
+	echo 60 >"/sys/block/${sd#/dev/}/device/timeout"
+	dd if=/dev/urandom of=/tmp/w bs=512 count=256 2>/dev/null
+	faults3=$(test_read "$io" "$SUBDMA_TEST_STAT_FAULTS")
+	fault "$io" "$SUBDMA_FAULT_STALL" "$SUBDMA_AT_FIRST_WINDOW" 0 1
+	sg_dd if=/tmp/w of="$sd" oflag=direct bs=512 bpt=128 seek=1300 \
+		count=256 >/dev/null 2>&1 &
+	writer=$!
+	tries=0
+	while [ "$(test_read "$io" "$SUBDMA_TEST_STAT_FAULTS")" = "$faults3" ] &&
+		[ $tries -lt 200 ]; do
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+	check "traced: sg_reset -d mid-window" sg_reset -d "$sg"
+	wait $writer
+	if sg_dd if="$sd" iflag=direct of=/tmp/r bs=512 bpt=128 skip=1300 \
+		count=256 >/dev/null 2>&1 && cmp -s /tmp/w /tmp/r; then
+		pass "traced: the write cut by the reset was retried whole"
+	else
+		fail "traced: the write cut by the reset was retried whole"
+	fi
+	echo 30 >"/sys/block/${sd#/dev/}/device/timeout"
+	trace_check
 fi
 
 # --- watchdogs

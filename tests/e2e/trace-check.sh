@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# The trace checker of the end-to-end suite (guest/trace-check.awk), run
+# here with the guest's own awk on traces written by hand: it passes the
+# discipline kept, and names each way of breaking it.
+set -euo pipefail
+# shellcheck source=../lib/common.sh
+. "$(dirname "$0")/../lib/common.sh"
+
+need_packages busybox-static
+checker=$SUBDMA_TOP/tests/e2e/guest/trace-check.awk
+
+# ev EVENT FIELDS...: one line as /sys/kernel/tracing/trace prints it
+ev() {
+	local event=$1
+	shift
+	printf '           sg_dd-99      [000] d..1.    12.345678: %s: %s\n' \
+		"$event" "$*"
+}
+map() { ev subdma_map "host=0 tag=$1 op=0x28 len=8192 entries=1 mapped=0 via=mapregs"; }
+window() { ev subdma_window "host=0 tag=$1 chan=1 addr=0x100000 len=${2:-8192} dir=in"; }
+flush() { ev subdma_flush "host=0 tag=$1 len=${3:-8192} adapter=$2 channel=$2 residue=0 done=$2"; }
+unmap() { ev subdma_unmap "host=0 tag=$1 len=8192 done=8192 via=mapregs"; }
+complete() { ev subdma_complete "host=0 tag=$1 op=0x28 result=0x0 resid=0"; }
+eh() { ev subdma_eh "host=0 op=$1 target=0 held=$2 window=$3"; }
+
+# expect NAME PATTERN STEP...: the checker's report of the trace that the
+# steps print (each a function above and its words) matches PATTERN
+expect() {
+	local name=$1 pattern=$2 report step
+	shift 2
+	# shellcheck disable=SC2086 # a step is a function and its words
+	report=$(for step in "$@"; do $step; done | busybox awk -f "$checker")
+	if grep -qE -- "$pattern" <<<"$report"; then
+		check_pass "trace checker: $name"
+	else
+		check_fail "trace checker: $name" "$report"
+	fi
+}
+
+expect "two windows, flushed, unmapped, completed" \
+	'maps=1 windows=2 flushes=2 unmaps=1 completes=1 .*breaches=0' \
+	"map 1" "window 1" "flush 1 4096" "window 1" "flush 1 4096" \
+	"unmap 1" "complete 1"
+expect "an abort before the window started, a reset mid-window" \
+	'abort_unstarted=1 reset_midwindow=1 breaches=0' \
+	"map 1" "window 1" "eh abort 1 programmed" "flush 1 0" "unmap 1" \
+	"eh device-reset -1 none" \
+	"map 2" "window 2" "eh device-reset 2 programmed" "flush 2 4096" \
+	"unmap 2" "complete 2"
+expect "completed before the unmap" 'completed while still mapped' \
+	"map 1" "window 1" "flush 1 8192" "complete 1" "unmap 1"
+expect "unmapped with a window programmed" 'its window not flushed' \
+	"map 1" "window 1" "unmap 1" "complete 1"
+expect "a window over one not flushed" 'a window over one not flushed' \
+	"map 1" "window 1" "window 1" "flush 1 8192" "unmap 1" "complete 1"
+expect "a flush of no window" 'a flush with no window programmed' \
+	"map 1" "window 1" "flush 1 8192" "flush 1 8192" "unmap 1" "complete 1"
+expect "a second command mapped over the first" 'while tag 1 is still mapped' \
+	"map 1" "window 1" "flush 1 8192" "map 2"
+expect "a command never unmapped" 'still mapped at the end' \
+	"map 1" "window 1" "flush 1 8192"
+check_summary
