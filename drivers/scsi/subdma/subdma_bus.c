@@ -292,6 +292,18 @@ static void subdma_remove(struct platform_device *pdev)
 
 SUBDMA_DEFINE_PLATFORM_REMOVE(subdma_remove)
 
+static int subdma_suspend(struct device *dev)
+{
+	return subdma_host_suspend(dev_get_drvdata(dev));
+}
+
+static int subdma_resume(struct device *dev)
+{
+	return subdma_host_resume(dev_get_drvdata(dev));
+}
+
+static DEFINE_SIMPLE_DEV_PM_OPS(subdma_pm_ops, subdma_suspend, subdma_resume);
+
 static const struct acpi_device_id subdma_acpi_ids[] = {
 	{ SUBDMA_PNP_ID, 0 },
 	{ }
@@ -304,6 +316,7 @@ static struct platform_driver subdma_driver = {
 	.driver	= {
 		.name			= "subdma",
 		.acpi_match_table	= ACPI_PTR(subdma_acpi_ids),
+		.pm			= pm_sleep_ptr(&subdma_pm_ops),
 		/* module init checks at once that io= adapters bound */
 		.probe_type		= PROBE_FORCE_SYNCHRONOUS,
 	},

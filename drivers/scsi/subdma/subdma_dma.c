@@ -96,6 +96,22 @@ void subdma_dma_exit(struct subdma_dma *d)
 	d->mapregs = NULL;
 }
 
+/**
+ * subdma_dma_mask() - mask the channel, as it is between windows
+ * @d: the channel
+ *
+ * For a channel whose controller may have been reset meanwhile (a
+ * resume): whatever it holds, it moves nothing until the next window is
+ * programmed and armed.
+ */
+void subdma_dma_mask(struct subdma_dma *d)
+{
+	unsigned long flags = d->ops->claim();
+
+	d->ops->disable(d->chan);
+	d->ops->release(flags);
+}
+
 /*
  * Can the channel move the first @len bytes of the list where they lie?
  * Before mapping, CPU physical addresses are what the 8237 would see; after

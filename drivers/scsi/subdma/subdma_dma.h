@@ -110,6 +110,7 @@ struct subdma_transfer {
 int subdma_dma_init(struct subdma_dma *d, struct device *dev,
 		    const struct subdma_isadma_ops *ops, unsigned int chan);
 void subdma_dma_exit(struct subdma_dma *d);
+void subdma_dma_mask(struct subdma_dma *d);
 int subdma_dma_map(struct subdma_dma *d, struct subdma_transfer *t,
 		   struct scatterlist *sgl, unsigned int nents, u32 len,
 		   enum dma_data_direction dir);

@@ -727,5 +727,63 @@ void subdma_host_unregister(struct subdma_host *h)
 	subdma_host_put(h);
 }
 
+/**
+ * subdma_host_suspend() - quiesce the adapter before the system sleeps
+ * @h: the host
+ *
+ * The midlayer quiesced the host's devices first, so every command has
+ * ended: the adapter's interrupt goes off, and the adapter is idle.
+ *
+ * Return: 0, or -EBUSY (the sleep is refused) when the host still holds
+ * a command.
+ */
+int subdma_host_suspend(struct subdma_host *h)
+{
+	int ret = 0;
+
+	mutex_lock(&h->eh_mutex);
+	spin_lock_irq(&h->lock);
+	if (h->cmd)
+		ret = -EBUSY;
+	else
+		subdma_adapter_irq_enable(&h->adapter, false);
+	spin_unlock_irq(&h->lock);
+	mutex_unlock(&h->eh_mutex);
+	if (ret)
+		dev_err(h->dev, "a command is in flight: no sleep\n");
+	return ret;
+}
+
+/**
+ * subdma_host_resume() - bring the adapter back after the system slept
+ * @h: the host
+ *
+ * Firmware resets ISA devices on a wake from suspend to RAM, and with
+ * them the adapter's interrupt enable; after suspend to idle the adapter
+ * kept its state.  Either way it is reset as at probe, its channel
+ * masked and its interrupt turned on again.
+ *
+ * Return: 0, or -ETIMEDOUT when the adapter does not finish its reset.
+ */
+int subdma_host_resume(struct subdma_host *h)
+{
+	int ret;
+
+	mutex_lock(&h->eh_mutex);
+	ret = subdma_reset_adapter(h);
+	if (!ret) {
+		spin_lock_irq(&h->lock);
+		subdma_dma_mask(&h->dma);
+		h->line_masked = false;
+		subdma_adapter_irq_enable(&h->adapter, true);
+		spin_unlock_irq(&h->lock);
+	}
+	mutex_unlock(&h->eh_mutex);
+	if (ret)
+		dev_err(h->dev, "adapter at 0x%lx does not finish its reset after the sleep\n",
+			h->adapter.iobase);
+	return ret;
+}
+
 MODULE_DESCRIPTION("subdma ISA SCSI host adapter (subordinate 8237 DMA)");
 MODULE_LICENSE("GPL");
