@@ -25,7 +25,7 @@ moddir=$kernel_dir/lib/modules/$release
 ko_dir=${SUBDMA_KO_DIR:-$SUBDMA_TOP/drivers/scsi/subdma}
 subdma_ko=("$ko_dir/subdma.ko")
 tools=(sg_inq sg_readcap sg_turs sg_luns sg_modes sg_requests sg_verify
-	sg_sync sg_dd sg_raw sg_reset lsscsi mke2fs e2fsck)
+	sg_sync sg_dd sg_raw sg_reset lsscsi mke2fs e2fsck rtcwake)
 # scsi and block, CD-ROM, ext4; and the crypto the checksums ask for,
 # which a kernel built otherwise may not have as modules at all
 modules=(sd_mod sr_mod sg isofs ext4 "${extra_modules[@]}")
@@ -35,7 +35,7 @@ optional=(crc32c_generic crct10dif_generic crc64_rocksoft_generic)
 spare=(floppy)
 
 regs=$SUBDMA_TOP/drivers/scsi/subdma/subdma_regs.h
-need_packages sg3-utils lsscsi e2fsprogs busybox-static cpio xz-utils
+need_packages sg3-utils lsscsi e2fsprogs busybox-static cpio xz-utils util-linux
 for ko in "${subdma_ko[@]}"; do
 	[ -f "$ko" ] || die "$ko is missing: build the driver first (make)"
 done
