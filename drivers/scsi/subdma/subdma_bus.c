@@ -147,14 +147,20 @@ struct subdma_isa_config {
 };
 
 #ifdef CONFIG_ACPI
+/* The first interrupt and DMA descriptors, as the platform resources */
 static acpi_status subdma_acpi_isa(struct acpi_resource *res, void *data)
 {
 	struct subdma_isa_config *isa = data;
+	struct acpi_resource_extended_irq *ext = &res->data.extended_irq;
 
-	if (res->type == ACPI_RESOURCE_TYPE_IRQ &&
+	if (isa->irq < 0 && res->type == ACPI_RESOURCE_TYPE_IRQ &&
 	    res->data.irq.interrupt_count)
 		isa->irq = res->data.irq.interrupts[0];
-	if (res->type == ACPI_RESOURCE_TYPE_DMA && res->data.dma.channel_count)
+	if (isa->irq < 0 && res->type == ACPI_RESOURCE_TYPE_EXTENDED_IRQ &&
+	    ext->interrupt_count)
+		isa->irq = ext->interrupts[0];
+	if (isa->dma < 0 && res->type == ACPI_RESOURCE_TYPE_DMA &&
+	    res->data.dma.channel_count)
 		isa->dma = res->data.dma.channels[0];
 	return AE_OK;
 }
@@ -187,6 +193,12 @@ static int subdma_linux_irq(struct platform_device *pdev, unsigned int line)
 
 	if (irq > 0 || irq == -EPROBE_DEFER)
 		return irq;
+	/* only an interrupt firmware does not describe is the PC's to give */
+	if (irq != -ENXIO) {
+		dev_err(&pdev->dev, "the IRQ firmware describes cannot be had (%pe)\n",
+			ERR_PTR(irq));
+		return irq;
+	}
 	if (line >= nr_legacy_irqs()) {
 		dev_err(&pdev->dev, "ISA IRQ %u: this machine has no legacy interrupt controller to take it\n",
 			line);
