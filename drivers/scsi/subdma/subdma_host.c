@@ -591,12 +591,15 @@ EXPORT_SYMBOL_IF_KUNIT(subdma_host_put);
 /* Reset the adapter before its IRQ is wired: no interrupt, so poll */
 static int subdma_reset_adapter(struct subdma_host *h)
 {
+	u8 isr;
 	int i;
 
 	subdma_adapter_irq_enable(&h->adapter, false);
 	subdma_adapter_command(&h->adapter, SUBDMA_CMD_ADAPTER_RESET);
 	for (i = 0; i < 100; i++) {
-		if (subdma_adapter_ack(&h->adapter) & SUBDMA_ISR_RESET)
+		isr = subdma_adapter_ack(&h->adapter);
+		/* all ones: no adapter answers */
+		if (isr != 0xff && (isr & SUBDMA_ISR_RESET))
 			return 0;
 		usleep_range(1000, 2000);
 	}
@@ -770,7 +773,10 @@ int subdma_host_resume(struct subdma_host *h)
 	int ret;
 
 	mutex_lock(&h->eh_mutex);
+	/* the handler must not take the RESET the reset is polled for */
+	disable_irq(h->shost->irq);
 	ret = subdma_reset_adapter(h);
+	enable_irq(h->shost->irq);
 	if (!ret) {
 		spin_lock_irq(&h->lock);
 		subdma_dma_mask(&h->dma);
