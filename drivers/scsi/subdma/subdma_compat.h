@@ -91,11 +91,11 @@
 /*
  * A region of a device's dma_range_map (<linux/dma-direct.h>, for the
  * KUnit tests) held the offset of its bus addresses, cpu_start less
- * dma_start, until 6.9, and the translation used it; since, the
+ * dma_start, until 6.8, and the translation used it; since, the
  * translation takes it from the two starts.  The last initializer of a
  * region: SUBDMA_BUS_DMA_OFFSET(cpu_start - dma_start).
  */
-#if SUBDMA_KERNEL_AT_LEAST(6, 9)
+#if SUBDMA_KERNEL_AT_LEAST(6, 8)
 #define SUBDMA_BUS_DMA_OFFSET(cpu_less_bus)
 #else
 #define SUBDMA_BUS_DMA_OFFSET(cpu_less_bus)	.offset = (cpu_less_bus)
@@ -103,10 +103,10 @@
 
 /*
  * KUnit's static stubs, with which a test stands in for a function that
- * calls KUNIT_STATIC_STUB_REDIRECT(), came in 6.2.  Before, the redirect
+ * calls KUNIT_STATIC_STUB_REDIRECT(), came in 6.3.  Before, the redirect
  * does nothing and subdma_kunit_stub() skips the test that needs one.
  */
-#if SUBDMA_KERNEL_AT_LEAST(6, 2)
+#if SUBDMA_KERNEL_AT_LEAST(6, 3)
 #include <kunit/static_stub.h>
 #define subdma_kunit_stub(test, real, replacement)			\
 	kunit_activate_static_stub(test, real, replacement)
@@ -116,7 +116,7 @@
 	do {								\
 		(void)(real);						\
 		(void)(replacement);					\
-		kunit_skip(test, "KUnit has static stubs since 6.2");	\
+		kunit_skip(test, "KUnit has static stubs since 6.3");	\
 	} while (0)
 #endif
 
