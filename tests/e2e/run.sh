@@ -21,7 +21,10 @@ mode=${1:-check}
 # another kernel (with SUBDMA_KO_DIR, the driver built for it) when given
 kernel=${SUBDMA_KERNEL:-6.1}
 kernel_dir=${SUBDMA_KERNEL_DIR:-}
+# Debian's kernels can sleep; the debug kernel is built without it
+sleep_arg=
 if [ -z "$kernel_dir" ]; then
+	sleep_arg=e2e_sleep=required
 	log "building the driver for $kernel"
 	SUBDMA_KO_DIR=$("$SUBDMA_TOP/tests/guest/module.sh" "$kernel" 2>/dev/null) ||
 		die "the driver does not build for $kernel (tests/guest/module.sh $kernel)"
@@ -96,7 +99,7 @@ run() {
 	[ -z "${SUBDMA_E2E_ONLY:-}" ] || [[ ",$SUBDMA_E2E_ONLY," == *",$name,"* ]] ||
 		return 0
 	log "configuration: $name"
-	guest_boot "$logs" "$name" "$append ${SUBDMA_E2E_APPEND:-}" "$@"
+	guest_boot "$logs" "$name" "$append $sleep_arg ${SUBDMA_E2E_APPEND:-}" "$@"
 	guest_checks "$logs" "$name"
 }
 
