@@ -25,7 +25,7 @@ for kernel in $SUBDMA_KERNELS; do
 	kunit)
 		"$SUBDMA_TOP/tests/kunit/run.sh" "$kernel" 2>&1 | tee "$out" ||
 			result=$?
-		line=$(sed -n 's/.*KUnit on [^:]*: \([0-9]* of [0-9]* cases passed\).*/\1/p' "$out" |
+		line=$(sed -n 's/.*KUnit on [^:]*: \([0-9]* of [0-9]* cases passed\(, [0-9]* skipped\)\{0,1\}\).*/\1/p' "$out" |
 			tail -n 1)
 		[ -n "$line" ] || line=$(grep 'error:' "$out" | tail -n 1)
 		;;
