@@ -12,6 +12,7 @@
 #                      tests/reliability/results.md
 #   make bench         subdma against QEMU's other SCSI adapters; writes
 #                      bench/results.md
+#   make deb           the subdma-dkms package (prints its path)
 #   make [W=1] [C=2]   build subdma.ko against KDIR
 #   make qemu          build the project's QEMU with the adapter model
 #   make qemu-series   the QEMU patch series for upstream review
@@ -30,9 +31,9 @@ KBUILD = $(MAKE) -C $(KDIR) M=$(MODULE_DIR) \
 SUBDMA_KERNELS ?= 6.1 6.12 7.3
 export SUBDMA_KERNELS
 
-.PHONY: all modules clean qemu qemu-series run bench check check-style \
+.PHONY: all modules clean qemu qemu-series run bench deb check check-style \
 	check-build check-kunit check-qtest check-adapter check-e2e \
-	check-bench check-reliability check-full
+	check-dkms check-bench check-reliability check-full
 
 all: modules
 
@@ -64,9 +65,13 @@ run:
 bench:
 	@bench/run.sh full
 
+# The driver's source as a Debian package for DKMS, checked with lintian
+deb:
+	@tests/dkms/deb.sh
+
 # Every test the project has
 check: check-style check-build check-kunit check-qtest check-adapter \
-	check-e2e check-bench check-reliability
+	check-e2e check-dkms check-bench check-reliability
 
 # checkpatch --strict on the driver (from a kernel tree), shellcheck;
 # kernel-doc, and the documentation built with Sphinx
@@ -96,6 +101,12 @@ check-adapter:
 check-e2e:
 	@tests/e2e/trace-check.sh
 	@tests/matrix.sh e2e
+
+# The package installed in clean Debian 12 and 13 roots, DKMS building
+# for each of their kernels; its modules loaded by udev in the guest,
+# which then runs the end-to-end suite on them
+check-dkms:
+	@tests/dkms/run.sh
 
 # On a debug kernel (KASAN, lockdep, the DMA API checker, kmemleak): the
 # end-to-end suite, the fault matrix, allocation failures, stress under

@@ -9,6 +9,11 @@
 #   image.sh KERNEL_DIR [EXTRA_DIR]
 # EXTRA_DIR adds its files to the image and, in EXTRA_DIR/modules, the
 # names of further modules of the test kernel.
+# SUBDMA_E2E_UDEV_KO=MODULE (a subdma.ko or .ko.xz that DKMS installed)
+# makes the image a system's: the modules under /lib/modules/RELEASE as
+# the kernel's package lays them out, MODULE in updates/dkms/ as DKMS
+# puts it, Debian's systemd-udevd with its rules and kmod's tools; /init
+# loads nothing then.
 set -euo pipefail
 # shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
@@ -36,6 +41,24 @@ spare=(floppy)
 
 regs=$SUBDMA_TOP/drivers/scsi/subdma/subdma_regs.h
 need_packages sg3-utils lsscsi e2fsprogs busybox-static cpio xz-utils util-linux
+
+# udev_ko and udev: the module DKMS built and the unpacked udev package
+# of the host's release (cached by its version), in a system's image
+udev_ko=${SUBDMA_E2E_UDEV_KO:-}
+udev=
+if [ -n "$udev_ko" ]; then
+	[ -f "$udev_ko" ] || die "no module at $udev_ko"
+	need_packages kmod
+	udev=$SUBDMA_CACHE/udev-$(candidate_version udev)
+	if [ ! -f "$udev/.complete" ]; then
+		rm -rf "$udev"
+		unpack_deb udev "$udev"
+		touch "$udev/.complete"
+	fi
+	# the daemon, the helpers its storage rules run, and kmod
+	udev_helpers=("$udev"/lib/udev/{scsi_id,cdrom_id,ata_id})
+	tools+=("$udev/bin/udevadm" "${udev_helpers[@]}" /bin/kmod)
+fi
 for ko in "${subdma_ko[@]}"; do
 	[ -f "$ko" ] || die "$ko is missing: build the driver first (make)"
 done
@@ -49,7 +72,8 @@ done | sort -u)
 key=$(content_hash "$kernel_dir" "${modules[*]} ${optional[*]} ${spare[*]}" "${tools[*]}" "$0" \
 	"$SUBDMA_TOP/tests/guest/initramfs.sh" /bin/busybox "${binaries[@]}" \
 	"${subdma_ko[@]}" "$SUBDMA_TOP"/tests/e2e/guest/* ${extra:+"$extra"/*} \
-	"$regs" "$SUBDMA_TOP/tests/lib/kernel-reports")
+	"$regs" "$SUBDMA_TOP/tests/lib/kernel-reports" \
+	${udev_ko:+"$udev_ko" "$udev"/lib/udev/rules.d/*})
 out=$SUBDMA_CACHE/e2e-initrd-$key.gz
 cache_lock e2e-initrd
 if [ -f "$out" ]; then
@@ -84,21 +108,30 @@ for mod in "${modules[@]}" "${optional[@]}"; do
 	add_module "$path"
 done
 # copy_module PATH: a module of the test kernel into the image, as a plain
-# .ko (busybox's insmod reads no compressed module); prints its name
+# .ko (busybox's insmod reads no compressed module); prints its name.  In
+# a system's image it lies where the kernel's package puts it, and
+# /lib/modules/NAME points there.
 copy_module() {
-	local name
+	local name dest=$tree/lib/modules
 	name=$(basename "$1")
-	case $name in
-	*.xz) name=${name%.xz}; xz -dc "$moddir/$1" >"$tree/lib/modules/$name" ;;
-	*.gz) name=${name%.gz}; gzip -dc "$moddir/$1" >"$tree/lib/modules/$name" ;;
-	*) cp "$moddir/$1" "$tree/lib/modules/" ;;
+	name=${name%.[gx]z}
+	if [ -n "$udev_ko" ]; then
+		dest=$tree/lib/modules/$release/$(dirname "$1")
+		mkdir -p "$dest"
+		ln -s "$release/$(dirname "$1")/$name" "$tree/lib/modules/$name"
+	fi
+	case $1 in
+	*.xz) xz -dc "$moddir/$1" >"$dest/$name" ;;
+	*.gz) gzip -dc "$moddir/$1" >"$dest/$name" ;;
+	*) cp "$moddir/$1" "$dest/" ;;
 	esac
 	echo "$name"
 }
 mkdir -p "$tree/lib/modules"
 touch "$tree/lib/modules/load-order"
 for path in "${order[@]}"; do
-	copy_module "$path" >>"$tree/lib/modules/load-order"
+	name=$(copy_module "$path")
+	[ -n "$udev_ko" ] || echo "$name" >>"$tree/lib/modules/load-order"
 done
 for mod in "${spare[@]}"; do
 	path=$(grep -E "(^|/)$mod\.ko(\.[gx]z)?:" "$moddir/modules.dep" | cut -d: -f1 || true)
@@ -106,6 +139,22 @@ for mod in "${spare[@]}"; do
 	copy_module "$path" >/dev/null
 done
 cp "${subdma_ko[@]}" "$tree/lib/modules/"
+if [ -n "$udev_ko" ]; then
+	# the module as DKMS installed it, what depmod needs of the kernel's
+	# own lists, udev's rules, and kmod's tools in /sbin (busybox's own
+	# applets come first in PATH and the suite keeps using them)
+	mkdir -p "$tree/lib/modules/$release/updates/dkms" "$tree/lib/udev" \
+		"$tree/lib/systemd" "$tree/sbin" "$tree/run"
+	cp "$udev_ko" "$tree/lib/modules/$release/updates/dkms/"
+	for list in modules.order modules.builtin modules.builtin.modinfo; do
+		[ ! -f "$moddir/$list" ] || cp "$moddir/$list" "$tree/lib/modules/$release/"
+	done
+	cp -a "$udev/lib/udev/rules.d" "${udev_helpers[@]}" "$tree/lib/udev/"
+	ln -s /usr/bin/udevadm "$tree/lib/systemd/systemd-udevd"
+	for tool in depmod modinfo modprobe lsmod; do
+		ln -s /usr/bin/kmod "$tree/sbin/$tool"
+	done
+fi
 
 # Tools with the libraries they link
 for tool in "${tools[@]}"; do

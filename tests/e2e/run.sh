@@ -10,6 +10,9 @@
 #   run.sh reliability
 #                  the reliability campaign (tests/reliability/guest) on
 #                  two adapters; SUBDMA_REL_APPEND sets its length
+#   run.sh udev    the guest as a system starts: udev loads the module
+#                  DKMS built (SUBDMA_E2E_UDEV_KO), then the suite runs
+#                  on it (see tests/dkms/run.sh)
 set -euo pipefail
 # shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
@@ -23,7 +26,21 @@ kernel=${SUBDMA_KERNEL:-6.1}
 kernel_dir=${SUBDMA_KERNEL_DIR:-}
 # Debian's kernels can sleep; the debug kernel is built without it
 sleep_arg=
-if [ -z "$kernel_dir" ]; then
+if [ "$mode" = udev ]; then
+	[ -f "${SUBDMA_E2E_UDEV_KO:-}" ] ||
+		die "run.sh udev needs SUBDMA_E2E_UDEV_KO, a module DKMS built"
+	export SUBDMA_E2E_UDEV_KO
+	# the suite's own insmod (busybox's) takes it uncompressed
+	SUBDMA_KO_DIR=$(mktemp -d)
+	trap 'rm -rf "$SUBDMA_KO_DIR"' EXIT
+	case $SUBDMA_E2E_UDEV_KO in
+	*.xz) xz -dc "$SUBDMA_E2E_UDEV_KO" >"$SUBDMA_KO_DIR/subdma.ko" ;;
+	*) cp "$SUBDMA_E2E_UDEV_KO" "$SUBDMA_KO_DIR/subdma.ko" ;;
+	esac
+	export SUBDMA_KO_DIR
+	kernel_dir=$("$SUBDMA_TOP/tests/guest/kernel.sh" "$kernel")
+	kernel_name=-$kernel
+elif [ -z "$kernel_dir" ]; then
 	sleep_arg=e2e_sleep=required
 	log "building the driver for $kernel"
 	SUBDMA_KO_DIR=$("$SUBDMA_TOP/tests/guest/module.sh" "$kernel" 2>/dev/null) ||
@@ -41,7 +58,7 @@ GUEST_INITRD=$("$SUBDMA_TOP/tests/e2e/image.sh" "$kernel_dir" "${extra[@]}")
 logs=${SUBDMA_E2E_LOGS:-$(guest_logs "e2e-$mode${kernel_name:-}")}
 mkdir -p "$logs"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" ${SUBDMA_E2E_UDEV_KO:+"$SUBDMA_KO_DIR"}' EXIT
 
 # disk ADAPTER ID LUN SIZE [BLOCK-SIZE]: QEMU arguments for a scsi-hd, one a line
 disks=0
@@ -111,6 +128,10 @@ if [ "$mode" = reliability ]; then
 	run "reliability" "e2e=reliability rel_io=0x340,0x300 scsi_mod.scan=async ${SUBDMA_REL_APPEND:-}" \
 		-device subdma-isa,id=sd0,iobase=0x340,irq=5,dma=1 \
 		-device subdma-isa,id=sd1,iobase=0x300,irq=3,dma=5 "${rel[@]}"
+elif [ "$mode" = udev ]; then
+	mapfile -t t8 < <(targets sd0)
+	run "DKMS module loaded by udev" "e2e=udev e2e_io=0x340 e2e_devices=4 e2e_iso=$iso" \
+		-device subdma-isa,id=sd0,iobase=0x340,irq=5,dma=1 "${t8[@]}" "${cd_arg[@]}"
 else
 	mapfile -t t8 < <(targets sd0)
 	run "8-bit channel" "e2e=check e2e_io=0x340 e2e_devices=4 e2e_iso=$iso e2e_full=1" \

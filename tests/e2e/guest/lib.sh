@@ -12,7 +12,8 @@
 # busybox runs its own applet of that name before PATH
 lsscsi() { /usr/bin/lsscsi "$@"; }
 
-passed=0 failed=0
+# counted from 0, or on from a script that runs this one (udev.sh)
+passed=${passed:-0} failed=${failed:-0}
 pass() { echo "PASS $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL $*"; failed=$((failed + 1)); }
 

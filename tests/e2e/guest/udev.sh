@@ -1,0 +1,74 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# The end-to-end guest started as a Debian system starts: the module DKMS
+# built lies in /lib/modules/RELEASE/updates/dkms, depmod indexes it, and
+# systemd-udevd, started the way Debian's initramfs starts it, loads it
+# for the adapter ACPI describes.  Nothing here loads a module.  Then the
+# suite (suite.sh) runs on that module.  Kernel command line as suite.sh's.
+# shellcheck disable=SC2015 # "test && pass || fail": pass never fails
+# shellcheck source=lib.sh
+. /lib.sh
+
+release=$(uname -r)
+devices=$(cmdline e2e_devices)
+node=/sys/bus/platform/devices/SDM0001:00
+
+check "depmod -a" /sbin/depmod -a
+check_output "depmod finds the module in updates/dkms" \
+	"^updates/dkms/subdma\.ko(\.[gx]z)?:" cat "/lib/modules/$release/modules.dep"
+[ ! -d /sys/module/subdma ] && pass "subdma is not loaded before udev starts" ||
+	fail "subdma is not loaded before udev starts"
+
+# as Debian's initramfs does: the daemon, a trigger of every subsystem and
+# device that exists, and a wait until udev has handled them all
+mount -t tmpfs -o mode=0755 tmpfs /run
+mkdir -p /run/udev
+check "systemd-udevd --daemon" /lib/systemd/systemd-udevd --daemon \
+	--resolve-names=never
+check "udevadm trigger (subsystems)" udevadm trigger --type=subsystems --action=add
+check "udevadm trigger (devices)" udevadm trigger --type=devices --action=add
+check "udevadm settle" udevadm settle --timeout=120
+wait_scan "$devices"
+
+check_output "the adapter ACPI describes has the alias of the module" \
+	"^acpi:SDM0001:" cat "$node/modalias"
+[ -d /sys/module/subdma ] && pass "udev loaded subdma" ||
+	fail "udev loaded subdma: $(cut -d' ' -f1 /proc/modules | tr '\n' ' ')"
+[ -e /sys/bus/platform/drivers/subdma/SDM0001:00 ] &&
+	pass "subdma is bound to SDM0001:00" ||
+	fail "subdma is bound to SDM0001:00"
+path=$(/sbin/modinfo -n subdma 2>&1)
+case $path in
+"/lib/modules/$release/updates/dkms/subdma.ko"*)
+	pass "the module loaded is DKMS's" ;;
+*) fail "the module loaded is DKMS's: $path" ;;
+esac
+[ "$(/sbin/modinfo -F srcversion subdma)" = "$(cat /sys/module/subdma/srcversion)" ] &&
+	pass "the module running is the file in updates/dkms" ||
+	fail "the module running is the file in updates/dkms"
+for module in sd_mod sg; do
+	[ -d "/sys/module/$module" ] && pass "udev loaded $module for the disks" ||
+		fail "udev loaded $module for the disks"
+done
+found=$(lsscsi -g | wc -l)
+[ "$found" = "$devices" ] && pass "lsscsi lists $devices devices" ||
+	fail "lsscsi lists $devices devices: $(lsscsi -g | tr '\n' ' ')"
+check_output "modinfo: the ACPI alias" '^alias: +acpi\*:SDM0001:\*$' \
+	/sbin/modinfo subdma
+check_output "modinfo: io= and its meaning" \
+	'^parm: +io:I/O base of each adapter firmware does not describe' \
+	/sbin/modinfo subdma
+check_output "modinfo: irq= and its meaning" '^parm: +irq:IRQ of each io= adapter' \
+	/sbin/modinfo subdma
+check_output "modinfo: dma= and its meaning" '^parm: +dma:DMA channel of each io= adapter' \
+	/sbin/modinfo subdma
+check_output "modinfo: the description" \
+	'^description: +subdma ISA SCSI host adapter \(subordinate 8237 DMA\)$' \
+	/sbin/modinfo subdma
+roundtrip "I/O through the module udev loaded" "$(first_disk sg)" 512 2048 128 0
+
+# the suite loads and unloads the driver itself, with udev out of its way
+check "udevadm control --exit" udevadm control --exit
+check "rmmod subdma" rmmod subdma
+. /suite.sh
