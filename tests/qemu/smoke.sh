@@ -28,12 +28,17 @@ truncate -s 64M "$work/disk0.img" "$work/disk1.img"
 mapfile -t machine < <(guest_machine "$GUEST_KERNEL" "$GUEST_INITRD" "")
 qemu_base=("$GUEST_QEMU" "${machine[@]}" -monitor none)
 
+# the interface revision, from the register contract
+rev=$(sed -n 's/^#define SUBDMA_REV[[:space:]]*0x\([0-9a-f]*\).*/\1/p' \
+	"$SUBDMA_TOP/drivers/scsi/subdma/subdma_regs.h")
+[ -n "$rev" ] || die "no SUBDMA_REV in subdma_regs.h"
+
 # expected_lines IOBASE IRQ DMA: what the guest must report for an adapter
 expected_lines() {
 	local io=$1 irq=$2 dma=$3 width=8 config
 	[ "$dma" -ge 4 ] && width=16
 	config=$((irq | (dma << 4) | (dma >= 4 ? 0x80 : 0)))
-	printf 'node io=0x%x platform=yes regs=53 44 10 %02x\n' "$io" "$config"
+	printf 'node io=0x%x platform=yes regs=53 44 %s %02x\n' "$io" "$rev" "$config"
 	printf 'crs io=0x%x-0x%x irq=%d dma=%d width=%d\n' \
 		"$io" $((io + 0x1f)) "$irq" "$dma" "$width"
 }

@@ -203,10 +203,13 @@ EXPORT_SYMBOL_IF_KUNIT(subdma_adapter_sense);
  * subdma_adapter_irq_enable() - let the adapter drive its interrupt line
  * @a: the adapter
  * @on: enable or disable
+ *
+ * Enabled, a write's last WINDOW comes with the command's end, in one
+ * interrupt (CTRL.HOLD_LAST; an adapter of revision 1.0 ignores it).
  */
 void subdma_adapter_irq_enable(struct subdma_adapter *a, bool on)
 {
 	subdma_adapter_write(a, SUBDMA_REG_CTRL,
-			     on ? SUBDMA_CTRL_IRQ_ENABLE : 0);
+			     on ? SUBDMA_CTRL_IRQ_ENABLE | SUBDMA_CTRL_HOLD_LAST : 0);
 }
 EXPORT_SYMBOL_IF_KUNIT(subdma_adapter_irq_enable);

@@ -111,9 +111,10 @@ static void protocol_irq_enable(struct kunit *test)
 {
 	struct sdt_ctx *c = test->priv;
 
+	/* and a write's last WINDOW with its end: one interrupt */
 	subdma_adapter_irq_enable(&c->h->adapter, true);
 	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_CTRL],
-			SUBDMA_CTRL_IRQ_ENABLE);
+			SUBDMA_CTRL_IRQ_ENABLE | SUBDMA_CTRL_HOLD_LAST);
 	subdma_adapter_irq_enable(&c->h->adapter, false);
 	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_CTRL], 0);
 }

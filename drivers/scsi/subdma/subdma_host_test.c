@@ -600,7 +600,7 @@ static void error_stuck_line(struct kunit *test)
 	c->adapter.stuck = 0;
 	t->eh_timed_out(cmd);
 	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_CTRL],
-			SUBDMA_CTRL_IRQ_ENABLE);
+			SUBDMA_CTRL_IRQ_ENABLE | SUBDMA_CTRL_HOLD_LAST);
 	/* the next command works */
 	cmd = sdt_new_cmd(test, READ_10, 512, DMA_FROM_DEVICE, NULL);
 	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);

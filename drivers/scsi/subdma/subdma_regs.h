@@ -39,7 +39,7 @@
 #define SUBDMA_ID0			0x53	/* 'S' */
 #define SUBDMA_ID1			0x44	/* 'D' */
 #define SUBDMA_ID			0x4453	/* ID0 | ID1 << 8, as a word */
-#define SUBDMA_REV			0x10	/* 1.0 */
+#define SUBDMA_REV			0x11	/* 1.1: CTRL.HOLD_LAST */
 
 /* CONFIG */
 #define SUBDMA_CONFIG_IRQ_MASK		0x0f
@@ -75,6 +75,7 @@
 
 /* CTRL */
 #define SUBDMA_CTRL_IRQ_ENABLE		0x01
+#define SUBDMA_CTRL_HOLD_LAST		0x02	/* write's WINDOW with its end */
 
 /* TARGET */
 #define SUBDMA_TARGET_ID_MASK		0x07

@@ -234,7 +234,20 @@ roundtrip "7 blocks (odd count)" "$sg" 512 7 7 3
 roundtrip "127-block commands (odd size)" "$sg" 512 381 127 1
 roundtrip "129-block commands across 64 KiB" "$sg" 512 387 129 127
 roundtrip "257-block commands across 128 KiB" "$sg" 512 771 257 255
+# the adapter counts the windows it ran and the interrupts it raised: a
+# write's last window comes with its end (CTRL.HOLD_LAST), as a read's does
+irqs0=$(test_read "$io" "$SUBDMA_TEST_STAT_IRQS")
+windows0=$(test_read "$io" "$SUBDMA_TEST_STAT_WINDOWS")
+commands0=$(test_read "$io" "$SUBDMA_TEST_STAT_COMMANDS")
 roundtrip "2 MiB in 64 KiB commands" "$sg" 512 4096 128 4096
+irqs=$(($(test_read "$io" "$SUBDMA_TEST_STAT_IRQS") - irqs0))
+windows=$(($(test_read "$io" "$SUBDMA_TEST_STAT_WINDOWS") - windows0))
+commands=$(($(test_read "$io" "$SUBDMA_TEST_STAT_COMMANDS") - commands0))
+# (sg_dd reads the capacity first: a command of one window, too)
+[ "$commands" -ge 64 ] && [ "$windows" = "$commands" ] &&
+	[ "$irqs" = "$windows" ] &&
+	pass "one interrupt per window, writes as reads" ||
+	fail "one interrupt per window, writes as reads: $commands commands, $windows windows, $irqs interrupts"
 roundtrip "4 MiB in 1 MiB commands" "$sg" 512 8192 2048 8192
 roundtrip "1 MiB direct I/O (dio=1)" "$sg" 512 2048 128 20000 dio=1
 roundtrip "2 MiB O_DIRECT through the block device" "$sd" 512 4096 256 24000 \

@@ -127,6 +127,8 @@ struct SubdmaState {
     uint32_t window_index;
     bool win_is_last;           /* the window covers the rest of XFER */
     uint32_t win_fault_at;      /* window bytes at which a fault acts */
+    bool win_held;              /* CTRL.HOLD_LAST: WINDOW waits for the end */
+    bool win_held_silent;       /* ... and a LOST_IRQ fault keeps it quiet */
 
     /* fault injection */
     uint32_t fault_kind;
@@ -237,8 +239,11 @@ static uint32_t subdma_unit(SubdmaState *s)
     return s->wide ? 2 : 1;
 }
 
-/* @quiet: the window ends with the command, whose ending a fault loses */
-static void subdma_end_window_as(SubdmaState *s, bool quiet)
+/*
+ * @quiet: the window ends with the command, whose ending a fault loses.
+ * @hold: its WINDOW waits for the command's end (CTRL.HOLD_LAST).
+ */
+static void subdma_end_window_as(SubdmaState *s, bool quiet, bool hold)
 {
     bool silent;
 
@@ -257,12 +262,36 @@ static void subdma_end_window_as(SubdmaState *s, bool quiet)
     s->window_index++;
     s->stats[STAT_WINDOWS]++;
     subdma_set_dreq(s, false);
+    if (hold) {
+        s->win_held = true;
+        s->win_held_silent = silent;
+        return;
+    }
     subdma_raise(s, SUBDMA_ISR_WINDOW, silent);
 }
 
 static void subdma_end_window(SubdmaState *s)
 {
-    subdma_end_window_as(s, false);
+    subdma_end_window_as(s, false, false);
+}
+
+/* The command ends: a WINDOW held for its end comes now, @quiet or not */
+static void subdma_release_window(SubdmaState *s, bool quiet)
+{
+    if (s->win_held) {
+        s->win_held = false;
+        subdma_raise(s, SUBDMA_ISR_WINDOW, s->win_held_silent || quiet);
+    }
+}
+
+/*
+ * CTRL.HOLD_LAST: a data-out window that has moved all the target wants
+ * is the command's last; its WINDOW comes with the command's end
+ */
+static bool subdma_hold_window(SubdmaState *s)
+{
+    return (s->ctrl & SUBDMA_CTRL_HOLD_LAST) && !s->data_in &&
+           s->phase == PHASE_DATA && s->total == s->out_len;
 }
 
 /* Forget the command; the target's request is cancelled if still open */
@@ -271,6 +300,7 @@ static void subdma_drop_command(SubdmaState *s)
     SCSIRequest *req = s->req;
 
     subdma_end_window(s);
+    subdma_release_window(s, false);
     s->req = NULL;
     s->chunk = NULL;
     s->carry_valid = false;
@@ -361,6 +391,7 @@ static void subdma_finish(SubdmaState *s)
     s->phase = PHASE_IDLE;
     s->strike = SUBDMA_FAULT_NONE;
     s->sense_pos = 0;
+    subdma_release_window(s, silent);
     subdma_raise(s, SUBDMA_ISR_DONE, silent);
 }
 
@@ -435,7 +466,7 @@ static void subdma_advance(SubdmaState *s)
         scsi_req_continue(s->req);
     }
     if (s->armed && s->win_moved == s->win_size) {
-        subdma_end_window(s);
+        subdma_end_window_as(s, false, subdma_hold_window(s));
     }
     subdma_update_dreq(s);
 }
@@ -588,7 +619,7 @@ static void subdma_command_complete(SCSIRequest *req, size_t resid)
     scsi_req_unref(req);
     /* a lost completion loses the window that ends with it too */
     subdma_end_window_as(s, s->strike == SUBDMA_FAULT_LOST_IRQ &&
-                            s->strike_where == SUBDMA_AT_STATUS);
+                            s->strike_where == SUBDMA_AT_STATUS, false);
     if (s->data_in && s->carry_valid) {
         s->odd_byte = s->carry;
         subdma_enter_odd(s);
@@ -1119,7 +1150,7 @@ static void subdma_write(void *opaque, hwaddr addr, uint64_t data,
         subdma_update_irq(s);
         break;
     case SUBDMA_REG_CTRL:
-        s->ctrl = val & SUBDMA_CTRL_IRQ_ENABLE;
+        s->ctrl = val & (SUBDMA_CTRL_IRQ_ENABLE | SUBDMA_CTRL_HOLD_LAST);
         subdma_update_irq(s);
         break;
     case SUBDMA_REG_TARGET:
@@ -1430,6 +1461,8 @@ static const VMStateDescription vmstate_subdma = {
         VMSTATE_UINT32(window_index, SubdmaState),
         VMSTATE_BOOL(win_is_last, SubdmaState),
         VMSTATE_UINT32(win_fault_at, SubdmaState),
+        VMSTATE_BOOL(win_held, SubdmaState),
+        VMSTATE_BOOL(win_held_silent, SubdmaState),
         VMSTATE_UINT32(fault_kind, SubdmaState),
         VMSTATE_UINT32(fault_where, SubdmaState),
         VMSTATE_UINT32(fault_arg, SubdmaState),

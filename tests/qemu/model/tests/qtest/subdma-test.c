@@ -339,6 +339,76 @@ static void test_errors(void)
     qtest_quit(a.qts);
 }
 
+/*
+ * A one-window WRITE(10) whose status phase a STALL fault holds forever:
+ * ISR once the window has moved every byte, and after ABORT
+ */
+static void write_stalled(Adapter *a, uint8_t ctrl, uint8_t *isr_after_window,
+                          uint8_t *isr_after_abort)
+{
+    uint32_t len = 2 * SECTOR;
+    uint8_t cdb[10] = { 0x2a, 0, 0, 0, 0, 200, 0, 0, 2, 0 };
+    int i;
+
+    reg_write(a, SUBDMA_REG_CTRL, ctrl);
+    g_assert_cmphex(reg_read(a, SUBDMA_REG_CTRL), ==, ctrl);
+    test_reg_write(a, SUBDMA_TEST_FAULT_KIND, SUBDMA_FAULT_STALL);
+    test_reg_write(a, SUBDMA_TEST_FAULT_WHERE, SUBDMA_AT_STATUS);
+    test_reg_write(a, SUBDMA_TEST_FAULT_COUNT, 1);
+    submit(a, 0, false, cdb, sizeof(cdb), len);
+    dma_program(a, BUF2_ADDR, len, false);
+    reg_write32(a, SUBDMA_REG_WIN_LEN, len);
+    reg_write(a, SUBDMA_REG_CMD, SUBDMA_CMD_ARM);
+    /* until the target has written the data and the status stalls */
+    for (i = 0; i < 5000; i++) {
+        if (test_reg_read(a, SUBDMA_TEST_STAT_FAULTS) == 1) {
+            break;
+        }
+        g_usleep(1000);
+    }
+    g_assert_cmpuint(test_reg_read(a, SUBDMA_TEST_STAT_FAULTS), ==, 1);
+    g_assert_cmpuint(reg_read32(a, SUBDMA_REG_TOTAL), ==, len);
+    g_assert_cmphex(reg_read(a, SUBDMA_REG_STATUS) & SUBDMA_STATUS_ARMED,
+                    ==, 0);
+    *isr_after_window = reg_read(a, SUBDMA_REG_ISR);
+    g_assert_cmphex(reg_read(a, SUBDMA_REG_STATUS) & SUBDMA_STATUS_BUSY, ==,
+                    SUBDMA_STATUS_BUSY);
+    reg_write(a, SUBDMA_REG_ISR, SUBDMA_ISR_ALL);
+    reg_write(a, SUBDMA_REG_CMD, SUBDMA_CMD_ABORT);
+    *isr_after_abort = reg_read(a, SUBDMA_REG_ISR);
+    reg_write(a, SUBDMA_REG_ISR, SUBDMA_ISR_ALL);
+    reg_write(a, SUBDMA_REG_CTRL, 0);
+    test_reg_write(a, SUBDMA_TEST_STAT_CLEAR, 0);
+}
+
+/* CTRL.HOLD_LAST: a write's last WINDOW comes with its end, in one IRQ */
+static void test_write_hold_last(void)
+{
+    uint8_t isr_window, isr_abort;
+    Adapter a;
+
+    adapter_start(&a, 0x340, 5, 1);
+    ready(&a);
+    test_reg_write(&a, SUBDMA_TEST_STAT_CLEAR, 0);
+
+    /* without the bit, WINDOW comes while the target still writes */
+    write_stalled(&a, 0, &isr_window, &isr_abort);
+    g_assert_cmphex(isr_window, ==, SUBDMA_ISR_WINDOW);
+    g_assert_cmphex(isr_abort, ==, SUBDMA_ISR_RESET);
+
+    /* with it, WINDOW waits for the end; ABORT discards it */
+    write_stalled(&a, SUBDMA_CTRL_HOLD_LAST, &isr_window, &isr_abort);
+    g_assert_cmphex(isr_window, ==, 0);
+    g_assert_cmphex(isr_abort, ==, SUBDMA_ISR_RESET);
+
+    /* the end brings both at once (rw10 asserts ISR is WINDOW | DONE) */
+    reg_write(&a, SUBDMA_REG_CTRL, SUBDMA_CTRL_HOLD_LAST);
+    rw10(&a, false, 300, 2, BUF2_ADDR);
+    /* reads are as they were: WINDOW with DONE */
+    check_read(&a, 310, 2, BUF_ADDR);
+    qtest_quit(a.qts);
+}
+
 static void wait_migration(QTestState *qts)
 {
     QDict *rsp = NULL;
@@ -455,6 +525,7 @@ int main(int argc, char **argv)
     qtest_add_func("subdma/read-8bit", test_read_8bit);
     qtest_add_func("subdma/write-read-16bit", test_write_read_16bit);
     qtest_add_func("subdma/errors", test_errors);
+    qtest_add_func("subdma/write-hold-last", test_write_hold_last);
     qtest_add_func("subdma/migrate", test_migrate);
     ret = g_test_run();
 
