@@ -124,6 +124,8 @@ refuse "the floppy's I/O ports" "I/O port 0x3f1 is already used" \
 	-device subdma-isa,iobase=0x3e0
 refuse "an unaligned I/O base" "must be a multiple of 0x20" \
 	-device subdma-isa,iobase=0x350
+refuse "an ISA rate below a burst a second" "isa-rate 100 is below 512 bytes/s" \
+	-device subdma-isa,isa-rate=100
 refuse "two adapters on one channel" "DMA channel 1 is already used by subdma-isa" \
 	-device subdma-isa -device subdma-isa,iobase=0x300,irq=3
 refuse "two adapters on one IRQ" "IRQ 5 is already used by subdma-isa" \

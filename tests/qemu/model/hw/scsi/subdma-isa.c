@@ -16,6 +16,7 @@
 #include "qemu/log.h"
 #include "qemu/main-loop.h"
 #include "qemu/module.h"
+#include "qemu/timer.h"
 #include "qapi/error.h"
 #include "hw/isa/isa.h"
 #include "hw/irq.h"
@@ -71,6 +72,7 @@ struct SubdmaState {
     uint32_t irq;
     uint32_t dma;
     uint8_t scsi_id;
+    uint32_t isa_rate;          /* bytes/s the channel moves; 0: no limit */
 
     MemoryRegion io;
     qemu_irq irq_line;
@@ -124,6 +126,15 @@ struct SubdmaState {
     bool win_checked;           /* page crossing checked */
     bool dreq;
     bool unarmed_seen;
+    /*
+     * isa-rate: DREQ is withheld while the channel is ahead of the rate,
+     * counted from the moment DREQ last rose; not migrated (the count
+     * starts again on the destination)
+     */
+    QEMUTimer *pace_timer;
+    bool paced;
+    int64_t pace_start;
+    uint64_t pace_bytes;
     uint32_t window_index;
     bool win_is_last;           /* the window covers the rest of XFER */
     uint32_t win_fault_at;      /* window bytes at which a fault acts */
@@ -143,6 +154,9 @@ struct SubdmaState {
     uint8_t test_byte;
     uint64_t stats[STAT_COUNT];
 };
+
+/* isa-rate: the bytes the channel moves between two pauses at most */
+#define SUBDMA_PACE_BURST 512
 
 /* win_fault_at: no fault on this window, or DREQ withheld for good */
 #define WIN_NO_FAULT    0
@@ -219,19 +233,61 @@ static bool subdma_window_struck(SubdmaState *s, uint32_t kind)
     return false;
 }
 
-static void subdma_set_dreq(SubdmaState *s, bool on)
+/* The DREQ line: the adapter's request, unless isa-rate holds it back */
+static void subdma_drive_dreq(SubdmaState *s)
 {
     IsaDmaClass *k = ISADMA_GET_CLASS(s->isa_dma);
 
-    if (on == s->dreq) {
-        return;
-    }
-    s->dreq = on;
-    if (on) {
+    if (s->dreq && !s->paced) {
         k->hold_DREQ(s->isa_dma, s->dma);
     } else {
         k->release_DREQ(s->isa_dma, s->dma);
     }
+}
+
+static void subdma_set_dreq(SubdmaState *s, bool on)
+{
+    if (on == s->dreq) {
+        return;
+    }
+    s->dreq = on;
+    if (on && s->isa_rate) {
+        /* the bus moves at the rate from now on */
+        timer_del(s->pace_timer);
+        s->paced = false;
+        s->pace_start = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+        s->pace_bytes = 0;
+    }
+    subdma_drive_dreq(s);
+}
+
+/* isa-rate: how many bytes the channel may move now */
+static uint32_t subdma_pace_budget(SubdmaState *s)
+{
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    uint64_t may = muldiv64(MAX(now - s->pace_start, 0), s->isa_rate,
+                            NANOSECONDS_PER_SECOND);
+
+    return may > s->pace_bytes ? MIN(may - s->pace_bytes, UINT32_MAX) : 0;
+}
+
+/* isa-rate: withhold DREQ until the channel may move another burst */
+static void subdma_pace_wait(SubdmaState *s)
+{
+    uint64_t due = s->pace_bytes + SUBDMA_PACE_BURST;
+
+    s->paced = true;
+    subdma_drive_dreq(s);
+    timer_mod(s->pace_timer, s->pace_start +
+              muldiv64(due, NANOSECONDS_PER_SECOND, s->isa_rate));
+}
+
+static void subdma_pace_timer(void *opaque)
+{
+    SubdmaState *s = opaque;
+
+    s->paced = false;
+    subdma_drive_dreq(s);
 }
 
 static uint32_t subdma_unit(SubdmaState *s)
@@ -564,6 +620,15 @@ static int subdma_dma_transfer(void *opaque, int nchan, int dma_pos,
     }
     stop = s->win_fault_at ? MIN(s->win_size, s->win_fault_at) : s->win_size;
     room = MIN((uint32_t)(dma_len - dma_pos), stop - s->win_moved);
+    if (s->isa_rate) {
+        uint32_t budget = subdma_pace_budget(s);
+
+        if (budget < subdma_unit(s)) {
+            subdma_pace_wait(s);
+            return dma_pos;
+        }
+        room = MIN(room, budget);
+    }
     if (s->wide) {
         room &= ~1;
     }
@@ -571,6 +636,7 @@ static int subdma_dma_transfer(void *opaque, int nchan, int dma_pos,
                    : subdma_move_out(s, nchan, dma_pos, room);
     s->win_moved += n;
     s->total += n;
+    s->pace_bytes += n;
     s->stats[STAT_BYTES] += n;
     subdma_advance(s);
     return dma_pos + n;
@@ -1232,6 +1298,12 @@ static bool subdma_check_config(SubdmaState *s, Error **errp)
         error_setg(errp, "subdma: SCSI id %u is not in 0-7", s->scsi_id);
         return false;
     }
+    if (s->isa_rate && s->isa_rate < SUBDMA_PACE_BURST) {
+        error_setg(errp, "subdma: isa-rate %u is below %u bytes/s (0 "
+                   "moves data as fast as the emulator can)", s->isa_rate,
+                   SUBDMA_PACE_BURST);
+        return false;
+    }
     return true;
 }
 
@@ -1310,6 +1382,7 @@ static void subdma_realize(DeviceState *dev, Error **errp)
     k->register_channel(s->isa_dma, s->dma, subdma_dma_transfer, s);
 
     s->bus_reset_bh = qemu_bh_new(subdma_bus_reset_bh, s);
+    s->pace_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, subdma_pace_timer, s);
     scsi_bus_init(&s->bus, sizeof(s->bus), dev, &subdma_scsi_info);
     qbus_set_hotplug_handler(BUS(&s->bus), OBJECT(dev));
     qemu_add_vm_change_state_handler(subdma_vm_state_change, s);
@@ -1405,7 +1478,10 @@ static int subdma_post_load(void *opaque, int version_id)
         s->win_size > SUBDMA_WINDOW_MAX_16BIT) {
         return -EINVAL;
     }
-    /* the 8237 does not migrate its DREQ lines */
+    /* the 8237 does not migrate its DREQ lines; the rate starts again */
+    s->paced = false;
+    s->pace_start = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    s->pace_bytes = 0;
     if (s->dreq) {
         k->hold_DREQ(s->isa_dma, s->dma);
     }
@@ -1481,6 +1557,7 @@ static Property subdma_properties[] = {
     DEFINE_PROP_UINT32("irq", SubdmaState, irq, 5),
     DEFINE_PROP_UINT32("dma", SubdmaState, dma, 1),
     DEFINE_PROP_UINT8("scsi-id", SubdmaState, scsi_id, 7),
+    DEFINE_PROP_UINT32("isa-rate", SubdmaState, isa_rate, 0),
     DEFINE_PROP_END_OF_LIST(),
 };
 

@@ -409,6 +409,46 @@ static void test_write_hold_last(void)
     qtest_quit(a.qts);
 }
 
+/*
+ * isa-rate: the channel moves no faster than the rate in the virtual
+ * clock, which stands still under qtest but for clock_step
+ */
+static void test_isa_rate(void)
+{
+    static const uint8_t cdb[10] = { 0x28, 0, 0, 0, 0, 40, 0, 0, 8, 0 };
+    const uint64_t rate = 1000000, burst = 512;
+    uint32_t len = 8 * SECTOR, total = 0, i;
+    g_autofree uint8_t *buf = g_malloc(len);
+    int64_t t0, t = 0;
+    Adapter a;
+
+    adapter_start_args(&a, 0x340, 5, 1, "-global subdma-isa.isa-rate=1000000");
+    ready(&a);
+    t0 = qtest_clock_step(a.qts, 0);
+    submit(&a, 0, true, cdb, sizeof(cdb), len);
+    dma_program(&a, BUF_ADDR, len, true);
+    reg_write32(&a, SUBDMA_REG_WIN_LEN, len);
+    reg_write(&a, SUBDMA_REG_CMD, SUBDMA_CMD_ARM);
+    /* the target's data comes in real time; no virtual time has passed */
+    g_usleep(100 * 1000);
+    g_assert_cmpuint(reg_read32(&a, SUBDMA_REG_TOTAL), <=, burst);
+    for (i = 0; i < 2000 && total < len; i++) {
+        t = qtest_clock_step(a.qts, 256 * 1000);
+        g_usleep(1000);
+        total = reg_read32(&a, SUBDMA_REG_TOTAL);
+        g_assert_cmpuint(total, <=, (t - t0) * rate / 1000000000 + burst);
+    }
+    g_assert_cmpuint(total, ==, len);
+    g_assert_cmpuint(t - t0, >=, (len - burst) * 1000000000 / rate);
+    g_assert_cmphex(wait_isr(&a, SUBDMA_ISR_DONE), ==,
+                    SUBDMA_ISR_WINDOW | SUBDMA_ISR_DONE);
+    qtest_memread(a.qts, BUF_ADDR, buf, len);
+    for (i = 0; i < len; i++) {
+        g_assert_cmphex(buf[i], ==, pattern(40 * SECTOR + i));
+    }
+    qtest_quit(a.qts);
+}
+
 static void wait_migration(QTestState *qts)
 {
     QDict *rsp = NULL;
@@ -526,6 +566,7 @@ int main(int argc, char **argv)
     qtest_add_func("subdma/write-read-16bit", test_write_read_16bit);
     qtest_add_func("subdma/errors", test_errors);
     qtest_add_func("subdma/write-hold-last", test_write_hold_last);
+    qtest_add_func("subdma/isa-rate", test_isa_rate);
     qtest_add_func("subdma/migrate", test_migrate);
     ret = g_test_run();
 
