@@ -16,6 +16,8 @@ sources=()
 for src in drivers/scsi/subdma/*.[ch]; do
 	[ "$src" = drivers/scsi/subdma/subdma_compat.h ] || sources+=("$src")
 done
+# and the end-to-end suite's kernel-side test helper
+sources+=("$SUBDMA_TOP"/tests/e2e/lowmem/*.c)
 report=$({
 	perl scripts/checkpatch.pl --strict --terse --no-summary \
 		-f "${sources[@]}" || true
@@ -24,9 +26,9 @@ report=$({
 } 2>&1)
 cd "$SUBDMA_TOP"
 if [ -n "$report" ]; then
-	check_fail "checkpatch --strict on drivers/scsi/subdma" "$report"
+	check_fail "checkpatch --strict on drivers/scsi/subdma and tests/e2e/lowmem" "$report"
 else
-	check_pass "checkpatch --strict on drivers/scsi/subdma"
+	check_pass "checkpatch --strict on drivers/scsi/subdma and tests/e2e/lowmem"
 fi
 
 mapfile -t scripts < <(cd "$SUBDMA_TOP" &&

@@ -14,6 +14,8 @@
 # the kernel's package lays them out, MODULE in updates/dkms/ as DKMS
 # puts it, Debian's systemd-udevd with its rules and kmod's tools; /init
 # loads nothing then.
+# SUBDMA_LOWMEM_DIR=DIR (where tests/guest/module.sh built the test helper
+# tests/e2e/lowmem for this kernel) adds the helper and its lowmem-io.
 set -euo pipefail
 # shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
@@ -59,6 +61,12 @@ if [ -n "$udev_ko" ]; then
 	udev_helpers=("$udev"/lib/udev/{scsi_id,cdrom_id,ata_id})
 	tools+=("$udev/bin/udevadm" "${udev_helpers[@]}" /bin/kmod)
 fi
+lowmem=()
+if [ -n "${SUBDMA_LOWMEM_DIR:-}" ]; then
+	lowmem=("$SUBDMA_LOWMEM_DIR/subdma_lowmem.ko" "$SUBDMA_TOP/tests/e2e/lowmem/lowmem-io.c")
+	[ -f "${lowmem[0]}" ] || die "no test helper in $SUBDMA_LOWMEM_DIR"
+	need_packages gcc libc6-dev
+fi
 for ko in "${subdma_ko[@]}"; do
 	[ -f "$ko" ] || die "$ko is missing: build the driver first (make)"
 done
@@ -73,7 +81,7 @@ key=$(content_hash "$kernel_dir" "${modules[*]} ${optional[*]} ${spare[*]}" "${t
 	"$SUBDMA_TOP/tests/guest/initramfs.sh" /bin/busybox "${binaries[@]}" \
 	"${subdma_ko[@]}" "$SUBDMA_TOP"/tests/e2e/guest/* ${extra:+"$extra"/*} \
 	"$regs" "$SUBDMA_TOP/tests/lib/kernel-reports" \
-	${udev_ko:+"$udev_ko" "$udev"/lib/udev/rules.d/*})
+	${udev_ko:+"$udev_ko" "$udev"/lib/udev/rules.d/*} "${lowmem[@]}")
 out=$SUBDMA_CACHE/e2e-initrd-$key.gz
 cache_lock e2e-initrd
 if [ -f "$out" ]; then
@@ -139,6 +147,13 @@ for mod in "${spare[@]}"; do
 	copy_module "$path" >/dev/null
 done
 cp "${subdma_ko[@]}" "$tree/lib/modules/"
+if [ "${#lowmem[@]}" -gt 0 ]; then
+	# the test helper: pages below 16 MiB for the in-place path
+	cp "${lowmem[0]}" "$tree/lib/modules/"
+	mkdir -p "$tree/usr/bin"
+	gcc -static -O2 -Wall -Wextra -Werror -o "$tree/usr/bin/lowmem-io" \
+		"${lowmem[1]}" || die "lowmem-io does not build"
+fi
 if [ -n "$udev_ko" ]; then
 	# the module as DKMS installed it, what depmod needs of the kernel's
 	# own lists, udev's rules, and kmod's tools in /sbin (busybox's own

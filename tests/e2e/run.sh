@@ -24,8 +24,9 @@ mode=${1:-check}
 # another kernel (with SUBDMA_KO_DIR, the driver built for it) when given
 kernel=${SUBDMA_KERNEL:-6.1}
 kernel_dir=${SUBDMA_KERNEL_DIR:-}
-# Debian's kernels can sleep; the debug kernel is built without it
-sleep_arg=
+# What Debian's kernels must do and the debug kernel cannot: sleep (it is
+# built without it) and the in-place path (no test helper is built for it)
+required_args=
 if [ "$mode" = udev ]; then
 	[ -f "${SUBDMA_E2E_UDEV_KO:-}" ] ||
 		die "run.sh udev needs SUBDMA_E2E_UDEV_KO, a module DKMS built"
@@ -41,13 +42,21 @@ if [ "$mode" = udev ]; then
 	kernel_dir=$("$SUBDMA_TOP/tests/guest/kernel.sh" "$kernel")
 	kernel_name=-$kernel
 elif [ -z "$kernel_dir" ]; then
-	sleep_arg=e2e_sleep=required
+	required_args=e2e_sleep=required
 	log "building the driver for $kernel"
 	SUBDMA_KO_DIR=$("$SUBDMA_TOP/tests/guest/module.sh" "$kernel" 2>/dev/null) ||
 		die "the driver does not build for $kernel (tests/guest/module.sh $kernel)"
 	export SUBDMA_KO_DIR
 	kernel_dir=$("$SUBDMA_TOP/tests/guest/kernel.sh" "$kernel")
 	kernel_name=-$kernel
+fi
+# the test helper that hands out memory below 16 MiB, for the in-place path
+if [ -z "${SUBDMA_KERNEL_DIR:-}" ] && { [ "$mode" = check ] || [ "$mode" = udev ]; }; then
+	SUBDMA_LOWMEM_DIR=$(SUBDMA_MODULE_SRC=$SUBDMA_TOP/tests/e2e/lowmem \
+		"$SUBDMA_TOP/tests/guest/module.sh" "$kernel" 2>/dev/null) ||
+		die "the test helper does not build for $kernel"
+	export SUBDMA_LOWMEM_DIR
+	required_args="$required_args e2e_lowmem=required"
 fi
 GUEST_QEMU=$("$SUBDMA_TOP/tests/qemu/build.sh")
 GUEST_KERNEL=$(echo "$kernel_dir"/boot/vmlinuz-*)
@@ -116,7 +125,7 @@ run() {
 	[ -z "${SUBDMA_E2E_ONLY:-}" ] || [[ ",$SUBDMA_E2E_ONLY," == *",$name,"* ]] ||
 		return 0
 	log "configuration: $name"
-	guest_boot "$logs" "$name" "$append $sleep_arg ${SUBDMA_E2E_APPEND:-}" "$@"
+	guest_boot "$logs" "$name" "$append $required_args ${SUBDMA_E2E_APPEND:-}" "$@"
 	guest_checks "$logs" "$name"
 }
 

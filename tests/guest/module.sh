@@ -7,6 +7,8 @@
 # Kbuild's output goes to standard error.
 #   module.sh KERNEL [MAKE-ARGUMENTS...]    e.g. module.sh 6.12 W=1
 # SUBDMA_CLEAN=1 builds every object again (to see every warning).
+# SUBDMA_MODULE_SRC=DIR builds another module of the project the same way
+# (a test helper: tests/e2e/lowmem).
 set -euo pipefail
 # shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
@@ -16,24 +18,28 @@ set -euo pipefail
 [ $# -ge 1 ] || die "usage: $0 KERNEL [MAKE-ARGUMENTS...]"
 kernel=$1
 shift
+src_dir=${SUBDMA_MODULE_SRC:-$SUBDMA_TOP/drivers/scsi/subdma}
+helper=
+[ "$src_dir" = "$SUBDMA_TOP/drivers/scsi/subdma" ] || helper=-$(basename "$src_dir")
 need_packages make
 release=$(kernel_root "$kernel")
 kdir=$(target_headers "$kernel")
 abi=$(target_abi "$kernel")
 if [ -n "$release" ]; then
 	root=$(cache_lock "root-$release" && build_root "$release")
-	dir=$root/build/subdma
-	inner=/build/subdma
+	dir=$root/build/subdma$helper
+	inner=/build/subdma$helper
 else
 	root=
-	dir=$SUBDMA_CACHE/module-$abi
+	dir=$SUBDMA_CACHE/module-$abi$helper
 	inner=$dir
 fi
-cache_lock "module-$kernel"
+cache_lock "module-$kernel$helper"
 
 # copy what differs, so that make rebuilds only what changed
+shopt -s nullglob
 mkdir -p "$dir"
-for src in "$SUBDMA_TOP"/drivers/scsi/subdma/{Makefile,*.c,*.h}; do
+for src in "$src_dir"/{Makefile,*.c,*.h}; do
 	case $src in
 	*.mod.c) continue ;;	# Kbuild's output of an in-tree build
 	esac
@@ -43,7 +49,7 @@ for old in "$dir"/*.[ch]; do
 	case $old in
 	*.mod.c) continue ;;
 	esac
-	[ -e "$SUBDMA_TOP/drivers/scsi/subdma/${old##*/}" ] || rm -f "$old"
+	[ -e "$src_dir/${old##*/}" ] || rm -f "$old"
 done
 if [ -n "${SUBDMA_CLEAN:-}" ]; then
 	rm -f "$dir"/*.o "$dir"/*.ko "$dir"/*.mod "$dir"/*.mod.c "$dir"/.*.cmd
@@ -59,5 +65,7 @@ else
 	[[ " $* " == *" C="* ]] && need_packages sparse
 	nice -n 19 "${kbuild[@]}" >&2
 fi
-[ -f "$dir/subdma.ko" ] || die "no subdma.ko built for $kernel"
+ko=subdma.ko
+[ -z "$helper" ] || ko=subdma_${helper#-}.ko
+[ -f "$dir/$ko" ] || die "no $ko built for $kernel"
 echo "$dir"
