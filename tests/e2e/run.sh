@@ -11,8 +11,8 @@
 #                  the reliability campaign (tests/reliability/guest) on
 #                  two adapters; SUBDMA_REL_APPEND sets its length
 #   run.sh udev    the guest as a system starts: udev loads the module
-#                  DKMS built (SUBDMA_E2E_UDEV_KO), then the suite runs
-#                  on it (see tests/dkms/run.sh)
+#                  DKMS built (SUBDMA_E2E_UDEV_KO), then the whole suite
+#                  runs on it, trace and sleep included (tests/dkms/run.sh)
 set -euo pipefail
 # shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
@@ -31,6 +31,7 @@ if [ "$mode" = udev ]; then
 	[ -f "${SUBDMA_E2E_UDEV_KO:-}" ] ||
 		die "run.sh udev needs SUBDMA_E2E_UDEV_KO, a module DKMS built"
 	export SUBDMA_E2E_UDEV_KO
+	required_args=e2e_sleep=required
 	# the suite's own insmod (busybox's) takes it uncompressed
 	SUBDMA_KO_DIR=$(mktemp -d)
 	trap 'rm -rf "$SUBDMA_KO_DIR"' EXIT
@@ -139,7 +140,8 @@ if [ "$mode" = reliability ]; then
 		-device subdma-isa,id=sd1,iobase=0x300,irq=3,dma=5 "${rel[@]}"
 elif [ "$mode" = udev ]; then
 	mapfile -t t8 < <(targets sd0)
-	run "DKMS module loaded by udev" "e2e=udev e2e_io=0x340 e2e_devices=4 e2e_iso=$iso" \
+	run "DKMS module loaded by udev" \
+		"e2e=udev e2e_io=0x340 e2e_devices=4 e2e_iso=$iso e2e_full=1" \
 		-device subdma-isa,id=sd0,iobase=0x340,irq=5,dma=1 "${t8[@]}" "${cd_arg[@]}"
 else
 	mapfile -t t8 < <(targets sd0)

@@ -68,7 +68,12 @@ check_output "modinfo: the description" \
 	/sbin/modinfo subdma
 roundtrip "I/O through the module udev loaded" "$(first_disk sg)" 512 2048 128 0
 
-# the suite loads and unloads the driver itself, with udev out of its way
+# the suite loads and unloads the driver itself, and the floppy driver
+# (which udev loads for the PC's floppy controller), with udev out of
+# its way
 check "udevadm control --exit" udevadm control --exit
 check "rmmod subdma" rmmod subdma
+if [ -d /sys/module/floppy ]; then
+	check "rmmod floppy" rmmod floppy
+fi
 . /suite.sh
