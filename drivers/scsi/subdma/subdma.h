@@ -60,12 +60,19 @@ struct subdma_stats {
  * @dma: its DMA channel and map registers
  * @lock: guards everything below, and the adapter's registers
  * @cmd: the command the adapter holds, if any
+ * @ended: that command ended: its result is set, its last window flushed;
+ *	it waits only for its copies through the map registers
+ * @window_wanted: the adapter waits for the command's next window, which
+ *	waits for its half of the map registers
  * @xfer: that command's data
  * @line_masked: the interrupt handler masked the adapter's line, as its
  *	causes did not clear; the error handler unmasks it
  * @removing: the host is going away: no error handler touches the
  *	adapter any more
  * @eh_mutex: one abort or reset at a time (error handler or ioctl)
+ * @copy_mutex: held by whoever copies through the map registers outside
+ *	@lock: the interrupt thread, or the error handler before it lets go
+ *	of a command
  * @reset_done: the adapter finished an abort or a reset
  * @stats: counters
  */
@@ -76,10 +83,13 @@ struct subdma_host {
 	struct subdma_dma dma;
 	spinlock_t lock;	/* see the kernel-doc above */
 	struct scsi_cmnd *cmd;
+	bool ended;
+	bool window_wanted;
 	struct subdma_transfer xfer;
 	bool line_masked;
 	bool removing;
 	struct mutex eh_mutex;	/* see the kernel-doc above */
+	struct mutex copy_mutex;	/* see the kernel-doc above */
 	struct completion reset_done;
 	struct subdma_stats stats;
 };
@@ -98,6 +108,7 @@ struct subdma_host *subdma_host_alloc(struct device *dev,
 				      const struct subdma_adapter *adapter);
 void subdma_host_put(struct subdma_host *h);
 irqreturn_t subdma_interrupt(int irq, void *data);
+irqreturn_t subdma_interrupt_thread(int irq, void *data);
 #endif
 
 #endif /* SUBDMA_H */

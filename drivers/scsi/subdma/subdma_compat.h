@@ -40,9 +40,11 @@
 #if SUBDMA_KERNEL_AT_LEAST(6, 2)
 #define subdma_timeout_action	scsi_timeout_action
 #define SUBDMA_EH_NOT_HANDLED	SCSI_EH_NOT_HANDLED
+#define SUBDMA_EH_RESET_TIMER	SCSI_EH_RESET_TIMER
 #else
 #define subdma_timeout_action	blk_eh_timer_return
 #define SUBDMA_EH_NOT_HANDLED	BLK_EH_DONE
+#define SUBDMA_EH_RESET_TIMER	BLK_EH_RESET_TIMER
 #endif
 
 /*

@@ -7,9 +7,12 @@
  * above 16 MiB, and in words on a 16-bit channel.  A command whose data
  * the channel can reach where it lies is mapped with dma_map_sg() and
  * moved window by window in place; any other goes through the map
- * registers, a window of bounce memory below 16 MiB that is copied in
- * before each write window and back, as far as it really moved, after
- * each read window.
+ * registers: two windows of bounce memory below 16 MiB, used in turn.
+ * A write's data is copied into one half while the channel drains the
+ * other; a read's window is copied back, as far as it really moved, while
+ * the channel fills the other half.  The copies run outside the lock that
+ * guards the transfer: subdma_dma_copy_next() hands a half to the CPU,
+ * subdma_dma_copy_done() gives it back.
  */
 
 #include <kunit/visibility.h>
@@ -69,13 +72,15 @@ int subdma_dma_init(struct subdma_dma *d, struct device *dev,
 	d->wide = chan >= 4;
 	d->mapregs_busy = false;
 	d->mapregs_size = subdma_page_size(d->wide);
-	d->mapregs = dma_alloc_coherent(dev, d->mapregs_size, &d->mapregs_dma,
-					GFP_KERNEL);
+	d->mapregs = dma_alloc_coherent(dev, 2 * d->mapregs_size,
+					&d->mapregs_dma, GFP_KERNEL);
 	if (!d->mapregs)
 		return -ENOMEM;
 	/* A buddy block is aligned to its size; make sure of it anyway */
 	if (subdma_window_len(d->mapregs_dma, d->mapregs_size, d->wide) !=
-	    d->mapregs_size) {
+	    d->mapregs_size ||
+	    subdma_window_len(d->mapregs_dma + d->mapregs_size,
+			      d->mapregs_size, d->wide) != d->mapregs_size) {
 		dev_err(dev, "map registers at %pad cross a DMA page\n",
 			&d->mapregs_dma);
 		subdma_dma_exit(d);
@@ -91,7 +96,7 @@ int subdma_dma_init(struct subdma_dma *d, struct device *dev,
 void subdma_dma_exit(struct subdma_dma *d)
 {
 	if (d->mapregs)
-		dma_free_coherent(d->dev, d->mapregs_size, d->mapregs,
+		dma_free_coherent(d->dev, 2 * d->mapregs_size, d->mapregs,
 				  d->mapregs_dma);
 	d->mapregs = NULL;
 }
@@ -239,18 +244,52 @@ static void subdma_advance(struct subdma_transfer *t, u32 n)
 	}
 }
 
+/*
+ * The half for the next window through the map registers: for a read a
+ * free one, for a write the one staged with the data at the transfer's
+ * position.  -1 when there is none yet.
+ */
+static int subdma_half_for_window(struct subdma_transfer *t)
+{
+	bool copying = false;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		const struct subdma_half *half = &t->half[k];
+
+		if (t->dir == DMA_FROM_DEVICE ? half->state == SUBDMA_HALF_FREE :
+		    half->state == SUBDMA_HALF_STAGED && half->off == t->done)
+			return k;
+		copying |= half->state == SUBDMA_HALF_COPYING;
+	}
+	/*
+	 * A write's window that moved less than it held leaves what was
+	 * staged after it at the wrong offset: stage again from where the
+	 * channel stopped, once no copy is under way.
+	 */
+	if (t->dir == DMA_TO_DEVICE && !copying) {
+		for (k = 0; k < 2; k++)
+			if (t->half[k].state == SUBDMA_HALF_STAGED)
+				t->half[k].state = SUBDMA_HALF_FREE;
+		t->copied = t->done;
+	}
+	return -1;
+}
+
 /**
  * subdma_dma_program() - MapTransfer: hand the next window to the channel
  * @d: the channel
  * @t: the transfer
  *
- * Plans the longest 8237-legal window at the transfer's position, fills
- * the map registers for a write through them, and programs the channel
- * under the DMA lock: mask, flip-flop, mode, address, count, unmask.  A
- * window that is still programmed must be flushed first.
+ * Plans the longest 8237-legal window at the transfer's position - in a
+ * free half of the map registers for a read through them, in the half
+ * staged with its data for a write - and programs the channel under the
+ * DMA lock: mask, flip-flop, mode, address, count, unmask.  A window that
+ * is still programmed must be flushed first.
  *
- * Return: the window length, 0 when no window is left (or only the odd
- * last byte of a 16-bit transfer, which goes by hand).
+ * Return: the window length; 0 when no window is left (or only the odd
+ * last byte of a 16-bit transfer, which goes by hand), or when its half
+ * of the map registers is not ready yet (subdma_dma_copy_due()).
  */
 u32 subdma_dma_program(struct subdma_dma *d, struct subdma_transfer *t)
 {
@@ -259,21 +298,28 @@ u32 subdma_dma_program(struct subdma_dma *d, struct subdma_transfer *t)
 	u32 left = t->len - t->done;
 	unsigned long flags;
 	dma_addr_t addr;
+	int half = 0;
 	u32 len;
 
 	if (t->win_programmed || !left)
 		return 0;
 	if (t->bounce) {
-		addr = d->mapregs_dma;
-		len = min(left, d->mapregs_size);
+		half = subdma_half_for_window(t);
+		if (half < 0)
+			return 0;
+		addr = d->mapregs_dma + half * d->mapregs_size;
+		len = to_memory ? min(left, d->mapregs_size) : t->half[half].len;
 	} else {
 		len = subdma_direct_run(t, min(left, d->mapregs_size), &addr);
 	}
 	len = subdma_window_len(addr, len, d->wide);
 	if (!len)
 		return 0;
-	if (t->bounce && !to_memory)
-		sg_pcopy_to_buffer(t->sgl, t->nents, d->mapregs, len, t->done);
+	if (t->bounce) {
+		t->win_half = half;
+		t->half[half].state = SUBDMA_HALF_CHANNEL;
+		t->half[half].off = t->done;
+	}
 
 	flags = ops->claim();
 	ops->disable(d->chan);
@@ -300,10 +346,11 @@ EXPORT_SYMBOL_IF_KUNIT(subdma_dma_program);
  * @moved: bytes the adapter says moved in the window; 0 when the window
  *	never started (the ScsiPortFlushDma "cancel" case)
  *
- * Masks the channel and reads its residue under the DMA lock, copies back
- * from the map registers the bytes that really moved (reads), and moves
- * the transfer past them.  Does nothing when no window is programmed, so
- * every completion path may call it.
+ * Masks the channel and reads its residue under the DMA lock and moves
+ * the transfer past the bytes that really moved.  Through the map
+ * registers, a read's half then waits for those bytes to be copied back
+ * (subdma_dma_copy_next()); a write's is free again.  Does nothing when
+ * no window is programmed, so every completion path may call it.
  *
  * Return: bytes the channel moved by its own count.
  */
@@ -332,13 +379,147 @@ u32 subdma_dma_flush(struct subdma_dma *d, struct subdma_transfer *t,
 	moved = min(moved, by_channel);
 	dev_dbg(d->dev, "channel %u: flushed, %u of %u moved (channel: %u)\n",
 		d->chan, moved, t->win_len, by_channel);
-	if (t->bounce && t->dir == DMA_FROM_DEVICE && moved)
-		sg_pcopy_from_buffer(t->sgl, t->nents, d->mapregs, moved,
-				     t->done);
+	if (t->bounce) {
+		struct subdma_half *half = &t->half[t->win_half];
+
+		half->state = t->dir == DMA_FROM_DEVICE && moved ?
+			      SUBDMA_HALF_MOVED : SUBDMA_HALF_FREE;
+		half->len = moved;
+	}
 	subdma_advance(t, moved);
 	return by_channel;
 }
 EXPORT_SYMBOL_IF_KUNIT(subdma_dma_flush);
+
+/* The half with the next copy, -1 when none is due */
+static int subdma_half_to_copy(const struct subdma_transfer *t, bool stage)
+{
+	int k, pick = -1;
+
+	if (!t->bounce)
+		return -1;
+	for (k = 0; k < 2; k++) {
+		const struct subdma_half *half = &t->half[k];
+
+		if (t->dir == DMA_FROM_DEVICE) {
+			/* back in the order the channel moved them */
+			if (half->state == SUBDMA_HALF_MOVED &&
+			    (pick < 0 || half->off < t->half[pick].off))
+				pick = k;
+		} else if (stage && half->state == SUBDMA_HALF_FREE &&
+			   t->copied < t->len) {
+			return k;
+		}
+	}
+	return pick;
+}
+
+/**
+ * subdma_dma_copy_due() - whether a copy through the map registers is due
+ * @t: the transfer
+ * @stage: a write's data may still be copied in
+ *
+ * Return: true when subdma_dma_copy_next() would hand out a half.
+ */
+bool subdma_dma_copy_due(struct subdma_transfer *t, bool stage)
+{
+	return subdma_half_to_copy(t, stage) >= 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(subdma_dma_copy_due);
+
+/**
+ * subdma_dma_copies_pending() - whether the buffer still waits for a copy
+ * @t: the transfer
+ *
+ * Return: true while a half is being copied, or a read's half waits to
+ * be copied back; the transfer may not be unmapped before.
+ */
+bool subdma_dma_copies_pending(struct subdma_transfer *t)
+{
+	int k;
+
+	for (k = 0; k < 2; k++)
+		if (t->half[k].state == SUBDMA_HALF_COPYING ||
+		    (t->dir == DMA_FROM_DEVICE &&
+		     t->half[k].state == SUBDMA_HALF_MOVED))
+			return true;
+	return false;
+}
+EXPORT_SYMBOL_IF_KUNIT(subdma_dma_copies_pending);
+
+/**
+ * subdma_dma_copy_next() - hand the next copy through the map registers
+ *	to the CPU
+ * @d: the channel
+ * @t: the transfer
+ * @stage: a write's data may still be copied in; false once the command
+ *	ended
+ *
+ * A read's windows go back in the order the channel moved them; a write's
+ * data is copied into a free half ahead of the channel.  The half is the
+ * CPU's until subdma_dma_copy_done(): the copy itself, subdma_dma_copy(),
+ * needs no lock.
+ *
+ * Return: the half to copy, or -1 when no copy is due.
+ */
+int subdma_dma_copy_next(struct subdma_dma *d, struct subdma_transfer *t,
+			 bool stage)
+{
+	int k = subdma_half_to_copy(t, stage);
+	struct subdma_half *half;
+
+	if (k < 0)
+		return -1;
+	half = &t->half[k];
+	if (t->dir == DMA_TO_DEVICE) {
+		half->off = t->copied;
+		half->len = min(t->len - t->copied, d->mapregs_size);
+		t->copied += half->len;
+	}
+	half->state = SUBDMA_HALF_COPYING;
+	return k;
+}
+EXPORT_SYMBOL_IF_KUNIT(subdma_dma_copy_next);
+
+/**
+ * subdma_dma_copy() - copy between a half of the map registers and the buffer
+ * @d: the channel
+ * @t: the transfer
+ * @half: the half subdma_dma_copy_next() handed out
+ */
+void subdma_dma_copy(struct subdma_dma *d, struct subdma_transfer *t,
+		     unsigned int half)
+{
+	const struct subdma_half *h = &t->half[half];
+	void *buf = d->mapregs + half * d->mapregs_size;
+
+	KUNIT_STATIC_STUB_REDIRECT(subdma_dma_copy, d, t, half);
+	if (t->dir == DMA_FROM_DEVICE)
+		sg_pcopy_from_buffer(t->sgl, t->nents, buf, h->len, h->off);
+	else
+		sg_pcopy_to_buffer(t->sgl, t->nents, buf, h->len, h->off);
+}
+EXPORT_SYMBOL_IF_KUNIT(subdma_dma_copy);
+
+/**
+ * subdma_dma_copy_done() - give a copied half back
+ * @t: the transfer
+ * @half: the half
+ *
+ * A read's half is free for the channel again, a write's is staged for it.
+ */
+void subdma_dma_copy_done(struct subdma_transfer *t, unsigned int half)
+{
+	struct subdma_half *h = &t->half[half];
+
+	if (t->dir == DMA_FROM_DEVICE) {
+		t->copied += h->len;
+		h->state = SUBDMA_HALF_FREE;
+	} else {
+		h->state = SUBDMA_HALF_STAGED;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(subdma_dma_copy_done);
 
 /**
  * subdma_dma_unmap() - release a command's data
@@ -346,11 +527,21 @@ EXPORT_SYMBOL_IF_KUNIT(subdma_dma_flush);
  * @t: the transfer
  *
  * Flushes a window still programmed (moving nothing), then unmaps the
- * scatterlist or frees the map registers.  Safe to call twice.
+ * scatterlist or frees the map registers.  A read's data that the channel
+ * moved but that was never copied back (the command was stopped first)
+ * no longer counts as moved.  No copy may be under way.  Safe to call
+ * twice.
  */
 void subdma_dma_unmap(struct subdma_dma *d, struct subdma_transfer *t)
 {
+	int k;
+
 	subdma_dma_flush(d, t, 0);
+	for (k = 0; k < 2; k++) {
+		if (t->half[k].state == SUBDMA_HALF_MOVED)
+			t->done -= t->half[k].len;
+		t->half[k].state = SUBDMA_HALF_FREE;
+	}
 	if (t->mapped)
 		dma_unmap_sg(d->dev, t->sgl, t->nents, t->dir);
 	t->mapped = 0;

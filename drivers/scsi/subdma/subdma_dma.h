@@ -2,7 +2,8 @@
 /*
  * subdma: the DMA layer, Windows' "adapter object" for a subordinate
  * device.  It plans 8237-legal windows over a command's data, owns the
- * map registers (bounce memory the 8237 can reach), programs a window
+ * map registers (bounce memory the 8237 can reach, in two halves: the
+ * channel moves one while the CPU copies the other), programs a window
  * into the channel and flushes it.  It reaches the 8237 only through
  * struct subdma_isadma_ops.
  */
@@ -52,10 +53,10 @@ struct subdma_isadma_ops {
  * @ops: the 8237
  * @chan: channel number, 0-3 or 5-7
  * @wide: 16-bit channel
- * @mapregs: map registers: one window of bounce memory below 16 MiB,
- *	aligned so that no window in it crosses a DMA page
+ * @mapregs: map registers: two halves of bounce memory below 16 MiB,
+ *	each one window, aligned so that no window crosses a DMA page
  * @mapregs_dma: their bus address
- * @mapregs_size: their size: the largest window of the channel
+ * @mapregs_size: the size of a half: the largest window of the channel
  * @mapregs_busy: a transfer holds them
  */
 struct subdma_dma {
@@ -67,6 +68,35 @@ struct subdma_dma {
 	dma_addr_t mapregs_dma;
 	u32 mapregs_size;
 	bool mapregs_busy;
+};
+
+/**
+ * enum subdma_half_state - what one half of the map registers holds
+ * @SUBDMA_HALF_FREE: nothing: a read's window may land in it, a write's
+ *	data be copied into it
+ * @SUBDMA_HALF_COPYING: the CPU copies between it and the buffer
+ * @SUBDMA_HALF_STAGED: a write's data, ready for the channel
+ * @SUBDMA_HALF_CHANNEL: the channel's window
+ * @SUBDMA_HALF_MOVED: what a read's window moved, to be copied back
+ */
+enum subdma_half_state {
+	SUBDMA_HALF_FREE,
+	SUBDMA_HALF_COPYING,
+	SUBDMA_HALF_STAGED,
+	SUBDMA_HALF_CHANNEL,
+	SUBDMA_HALF_MOVED,
+};
+
+/**
+ * struct subdma_half - one half of the map registers
+ * @state: what it holds
+ * @off: offset in the transfer of its first byte
+ * @len: bytes it holds (or, copying, the bytes being copied)
+ */
+struct subdma_half {
+	enum subdma_half_state state;
+	u32 off;
+	u32 len;
 };
 
 /**
@@ -87,6 +117,10 @@ struct subdma_dma {
  * @odd_pending: a read's odd last byte waits for the unmap
  * @odd_byte: that byte
  * @odd_off: its offset in the buffer
+ * @half: through the map registers: what each half holds
+ * @win_half: the half of the window the channel holds
+ * @copied: through the map registers: bytes of a write copied in (ahead
+ *	of @done), or of a read copied back (behind it)
  */
 struct subdma_transfer {
 	struct scatterlist *sgl;
@@ -105,6 +139,9 @@ struct subdma_transfer {
 	bool odd_pending;
 	u8 odd_byte;
 	u32 odd_off;
+	struct subdma_half half[2];
+	unsigned int win_half;
+	u32 copied;
 };
 
 int subdma_dma_init(struct subdma_dma *d, struct device *dev,
@@ -117,6 +154,13 @@ int subdma_dma_map(struct subdma_dma *d, struct subdma_transfer *t,
 u32 subdma_dma_program(struct subdma_dma *d, struct subdma_transfer *t);
 u32 subdma_dma_flush(struct subdma_dma *d, struct subdma_transfer *t,
 		     u32 moved);
+int subdma_dma_copy_next(struct subdma_dma *d, struct subdma_transfer *t,
+			 bool stage);
+void subdma_dma_copy(struct subdma_dma *d, struct subdma_transfer *t,
+		     unsigned int half);
+void subdma_dma_copy_done(struct subdma_transfer *t, unsigned int half);
+bool subdma_dma_copy_due(struct subdma_transfer *t, bool stage);
+bool subdma_dma_copies_pending(struct subdma_transfer *t);
 void subdma_dma_unmap(struct subdma_dma *d, struct subdma_transfer *t);
 int subdma_dma_pio_byte(struct subdma_transfer *t, u8 *byte);
 

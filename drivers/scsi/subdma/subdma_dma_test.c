@@ -60,15 +60,28 @@ static void planner_window_len(struct kunit *test)
  * Plan a whole "mapped" transfer, as the fake 8237 sees it: every byte
  * moves in each window.  Returns the number of windows.
  */
+/* Make the copies through the map registers that are due, as the host does */
+static void copy_due(struct sdt_ctx *c, struct subdma_transfer *t)
+{
+	int half;
+
+	while ((half = subdma_dma_copy_next(&c->h->dma, t, true)) >= 0) {
+		subdma_dma_copy(&c->h->dma, t, half);
+		subdma_dma_copy_done(t, half);
+	}
+}
+
 static unsigned int plan_all(struct kunit *test, struct subdma_transfer *t)
 {
 	struct sdt_ctx *c = test->priv;
 	unsigned int n = 0;
 
+	copy_due(c, t);
 	while (subdma_dma_program(&c->h->dma, t)) {
 		c->dma.residue = 0;
 		KUNIT_ASSERT_EQ(test, subdma_dma_flush(&c->h->dma, t,
 						       t->win_len), t->win_len);
+		copy_due(c, t);
 		if (++n > 4096)
 			break;
 	}
@@ -426,7 +439,36 @@ static void channel_full_window_residue(struct kunit *test)
 	c->dma.residue = 0;
 	KUNIT_EXPECT_EQ(test, subdma_dma_flush(&c->h->dma, &t, SZ_64K), SZ_64K);
 	KUNIT_EXPECT_EQ(test, t.done, SZ_64K);
+	copy_due(c, &t);
 	KUNIT_EXPECT_EQ(test, buf[SZ_64K - 1], 0xa5);
+}
+
+/* What a read moved but nobody copied back was not delivered */
+static void channel_unmap_drops_uncopied(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scatterlist sg;
+	u8 *buf = kunit_kzalloc(test, 8192, GFP_KERNEL);
+	struct subdma_transfer t = {
+		.sgl = &sg, .nents = 1, .len = 8192, .dir = DMA_FROM_DEVICE,
+		.bounce = true,
+	};
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	sg_init_one(&sg, buf, 8192);
+	c->h->dma.mapregs_busy = true;
+	KUNIT_EXPECT_EQ(test, subdma_dma_program(&c->h->dma, &t), 8192U);
+	memset(c->mapregs, 0x3e, 8192);
+	c->dma.residue = 4096;
+	KUNIT_EXPECT_EQ(test, subdma_dma_flush(&c->h->dma, &t, 4096), 4096U);
+	KUNIT_EXPECT_EQ(test, t.done, 4096U);
+	KUNIT_EXPECT_TRUE(test, subdma_dma_copies_pending(&t));
+	KUNIT_EXPECT_TRUE(test, subdma_dma_copy_due(&t, false));
+	subdma_dma_unmap(&c->h->dma, &t);
+	KUNIT_EXPECT_EQ(test, t.done, 0U);
+	KUNIT_EXPECT_EQ(test, buf[0], 0);
+	KUNIT_EXPECT_FALSE(test, subdma_dma_copies_pending(&t));
+	KUNIT_EXPECT_FALSE(test, c->h->dma.mapregs_busy);
 }
 
 static struct kunit_case planner_cases[] = {
@@ -448,6 +490,7 @@ static struct kunit_case channel_cases[] = {
 	KUNIT_CASE(channel_no_program_over_window),
 	KUNIT_CASE(channel_flush_without_window),
 	KUNIT_CASE(channel_full_window_residue),
+	KUNIT_CASE(channel_unmap_drops_uncopied),
 	{}
 };
 

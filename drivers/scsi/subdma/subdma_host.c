@@ -5,19 +5,30 @@
  * One command at a time, each under the subordinate DMA discipline:
  *
  *   queuecommand:  map (dma_map_sg() or the map registers), submit,
- *                  program the first window, arm it   (ScsiPortIoMapTransfer,
- *                                                      HwScsiDmaStarted)
- *   WINDOW irq:    flush, then program and arm the next window
- *                                                     (ScsiPortFlushDma)
- *   DONE irq:      flush what is still programmed, unmap, result,
- *                  scsi_done()                        (RequestComplete)
+ *                  copy a write's first window in, program it, arm it
+ *                                   (ScsiPortIoMapTransfer, HwScsiDmaStarted)
+ *   WINDOW irq:    flush, then program and arm the next window if its
+ *                  half of the map registers is ready  (ScsiPortFlushDma)
+ *   DONE irq:      flush what is still programmed, set the result
+ *   irq thread:    the copies through the map registers: a read's flushed
+ *                  window back, a write's next window in; then arm a
+ *                  window that waited for its half
+ *   either:        once the command ended and its copies are made:
+ *                  unmap, scsi_done()                  (RequestComplete)
  *   abort, resets: stop the adapter, flush even a window that never
  *                  started, unmap, hand the command back to the midlayer
  *
+ * The hard handler only serves the adapter and the 8237, so the channel
+ * fills or drains one half of the map registers while the thread copies
+ * the other.
+ *
  * Locking: h->lock guards the command and the adapter's registers and is
  * taken with interrupts off; the 8237's global lock is taken inside it by
- * the DMA layer, only around the channel's register sequence.  scsi_done()
- * is called after h->lock is dropped.
+ * the DMA layer, only around the channel's register sequence.  The thread
+ * copies with h->lock dropped and h->copy_mutex held; the error handler
+ * takes that mutex before it lets go of a command, so that no copy runs
+ * into a buffer handed back.  scsi_done() is called after h->lock is
+ * dropped.
  */
 
 #include <kunit/visibility.h>
@@ -47,15 +58,27 @@
 #define SUBDMA_IRQ_ROUNDS	16
 #define SUBDMA_IRQ_WINDOW_ROUNDS	1024
 
+/* Program and arm the next window, if one is wanted and its half ready */
 static void subdma_start_window(struct subdma_host *h)
 {
-	u32 len = subdma_dma_program(&h->dma, &h->xfer);
+	u32 len;
 
+	if (!h->window_wanted)
+		return;
+	len = subdma_dma_program(&h->dma, &h->xfer);
 	if (!len)
 		return;
+	h->window_wanted = false;
 	trace_subdma_window(h);
 	h->stats.windows++;
 	subdma_adapter_arm(&h->adapter, len);
+}
+
+/* The adapter wants the next window: now, or once its half is ready */
+static void subdma_want_window(struct subdma_host *h)
+{
+	h->window_wanted = true;
+	subdma_start_window(h);
 }
 
 /* Flush the window the channel holds, if any; see subdma_dma_flush() */
@@ -132,7 +155,11 @@ static int subdma_host_byte(u8 error)
 	}
 }
 
-/* Flush, unmap, and let go of the command; the caller completes it */
+/*
+ * Flush, unmap, and let go of the command; the caller completes it.  A
+ * read's data not copied back yet is dropped: only the error handler lets
+ * go of a command before its copies are made.
+ */
 static struct scsi_cmnd *subdma_release(struct subdma_host *h)
 {
 	struct scsi_cmnd *cmd = h->cmd;
@@ -143,12 +170,37 @@ static struct scsi_cmnd *subdma_release(struct subdma_host *h)
 	scsi_set_resid(cmd, h->xfer.len - h->xfer.done);
 	h->stats.residual_bytes += h->xfer.len - h->xfer.done;
 	h->cmd = NULL;
+	h->ended = false;
+	h->window_wanted = false;
+	dev_dbg(h->dev, "command 0x%02x done: result 0x%x, resid %u\n",
+		cmd->cmnd[0], cmd->result, scsi_get_resid(cmd));
 	return cmd;
 }
 
+/* Let go of a command that ended, once its copies are made; else NULL */
+static struct scsi_cmnd *subdma_reap(struct subdma_host *h)
+{
+	if (!h->cmd || !h->ended || subdma_dma_copies_pending(&h->xfer))
+		return NULL;
+	return subdma_release(h);
+}
+
+/* Whether the interrupt thread has copies to make */
+static bool subdma_copy_due(struct subdma_host *h)
+{
+	return h->cmd && subdma_dma_copy_due(&h->xfer, !h->ended);
+}
+
+/* Have the interrupt thread make the copies due (h->lock not held) */
+static void subdma_wake_thread(struct subdma_host *h)
+{
+	/* IRQ 0 is never an ISA adapter's: no interrupt is wired yet */
+	if (h->shost->irq)
+		irq_wake_thread(h->shost->irq, h);
+}
+
 /* The command ended: DONE, ERROR, ILLEGAL, or the DMA counts disagreed */
-static struct scsi_cmnd *subdma_finish(struct subdma_host *h, u8 isr,
-				       bool dma_ok)
+static void subdma_end(struct subdma_host *h, u8 isr, bool dma_ok)
 {
 	struct scsi_cmnd *cmd = h->cmd;
 	u8 error = SUBDMA_ERR_NONE;
@@ -167,16 +219,15 @@ static struct scsi_cmnd *subdma_finish(struct subdma_host *h, u8 isr,
 	/* stop what the adapter may still be doing for the command */
 	if (!dma_ok || (isr & SUBDMA_ISR_ILLEGAL))
 		subdma_adapter_command(&h->adapter, SUBDMA_CMD_ABORT);
-	subdma_release(h);
+	subdma_flush(h, 0);
+	h->ended = true;
+	h->window_wanted = false;
 	if (!dma_ok || (isr & SUBDMA_ISR_ILLEGAL) ||
 	    (error && error != SUBDMA_ERR_SELECTION_TIMEOUT)) {
 		h->stats.faults++;
 		dev_warn_ratelimited(h->dev, "command 0x%02x failed: isr 0x%02x error 0x%02x\n",
 				     cmd->cmnd[0], isr, error);
 	}
-	dev_dbg(h->dev, "command 0x%02x done: result 0x%x, resid %u\n",
-		cmd->cmnd[0], cmd->result, scsi_get_resid(cmd));
-	return cmd;
 }
 
 /*
@@ -185,13 +236,12 @@ static struct scsi_cmnd *subdma_finish(struct subdma_host *h, u8 isr,
  * adapter, so that no completion already pending is lost.  The ISA line
  * is edge-triggered: causes are acknowledged and ISR is read again until
  * it is empty, so that none arriving meanwhile is missed.  A command that
- * ended is returned in *done, to be completed once the lock is dropped.
+ * ended is let go of by subdma_reap() once its copies are made.
  *
  * Return: the causes served; SUBDMA_ISR_ALL + 1 when ISR reads all ones,
  * as it does with no adapter there.
  */
-static unsigned int subdma_serve(struct subdma_host *h,
-				 struct scsi_cmnd **done)
+static unsigned int subdma_serve(struct subdma_host *h)
 {
 	int rounds = 0, window_rounds = 0;
 	unsigned int seen = 0;
@@ -222,7 +272,7 @@ static unsigned int subdma_serve(struct subdma_host *h,
 		seen |= isr;
 		if (isr & SUBDMA_ISR_RESET)
 			complete(&h->reset_done);
-		if (!h->cmd)
+		if (!h->cmd || h->ended)
 			continue;
 		if (isr & SUBDMA_ISR_WINDOW)
 			dma_ok = subdma_window_end(h);
@@ -230,25 +280,64 @@ static unsigned int subdma_serve(struct subdma_host *h,
 			dma_ok = subdma_odd_byte(h);
 		if (!dma_ok || (isr & (SUBDMA_ISR_DONE | SUBDMA_ISR_ERROR |
 				       SUBDMA_ISR_ILLEGAL)))
-			*done = subdma_finish(h, isr, dma_ok);
+			subdma_end(h, isr, dma_ok);
 		else if ((isr & SUBDMA_ISR_WINDOW) && !(isr & SUBDMA_ISR_ODD))
-			subdma_start_window(h);	/* ODD ends the data phase */
+			subdma_want_window(h);	/* ODD ends the data phase */
 	}
 	return seen;
 }
 
 /* Serve the adapter from the error handler, and let its line go again */
-static struct scsi_cmnd *subdma_poll(struct subdma_host *h)
+static void subdma_poll(struct subdma_host *h)
 {
-	struct scsi_cmnd *done = NULL;
-
-	subdma_serve(h, &done);
+	subdma_serve(h);
 	if (h->line_masked) {
 		/* a new edge comes if a cause is still set */
 		subdma_adapter_irq_enable(&h->adapter, true);
 		h->line_masked = false;
 	}
+}
+
+/*
+ * Make the copies through the map registers that are due, with
+ * h->copy_mutex held and h->lock not: each copy runs with h->lock
+ * dropped, so that the interrupt handler serves the channel meanwhile.  A
+ * window that waited for its half is armed.  A command that ended and
+ * needs no more copies is let go of and returned, to be completed.
+ */
+static struct scsi_cmnd *subdma_drain(struct subdma_host *h)
+{
+	struct scsi_cmnd *done;
+	unsigned long flags;
+	int half;
+
+	lockdep_assert_held(&h->copy_mutex);
+	spin_lock_irqsave(&h->lock, flags);
+	while (h->cmd &&
+	       (half = subdma_dma_copy_next(&h->dma, &h->xfer, !h->ended)) >= 0) {
+		spin_unlock_irqrestore(&h->lock, flags);
+		subdma_dma_copy(&h->dma, &h->xfer, half);
+		spin_lock_irqsave(&h->lock, flags);
+		subdma_dma_copy_done(&h->xfer, half);
+		subdma_start_window(h);
+	}
+	done = subdma_reap(h);
+	spin_unlock_irqrestore(&h->lock, flags);
 	return done;
+}
+
+/*
+ * Serve the adapter and make the copies due, for the error handler with
+ * h->copy_mutex held: a command that ended completes with its data.
+ */
+static struct scsi_cmnd *subdma_settle(struct subdma_host *h)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&h->lock, flags);
+	subdma_poll(h);
+	spin_unlock_irqrestore(&h->lock, flags);
+	return subdma_drain(h);
 }
 
 /**
@@ -256,27 +345,61 @@ static struct scsi_cmnd *subdma_poll(struct subdma_host *h)
  * @irq: interrupt number
  * @data: the host
  *
- * Return: IRQ_HANDLED, or IRQ_NONE when no cause was pending or no
- * adapter answered, so that the kernel can tell a line gone wild.
+ * Serves the adapter and the 8237 only; copies through the map registers
+ * are left to subdma_interrupt_thread().
+ *
+ * Return: IRQ_WAKE_THREAD when copies are due, IRQ_HANDLED, or IRQ_NONE
+ * when no cause was pending or no adapter answered, so that the kernel
+ * can tell a line gone wild.
  */
 VISIBLE_IF_KUNIT irqreturn_t subdma_interrupt(int irq, void *data)
 {
 	struct subdma_host *h = data;
-	struct scsi_cmnd *done = NULL;
+	struct scsi_cmnd *done;
 	unsigned long flags;
 	unsigned int seen;
+	bool wake;
 
 	spin_lock_irqsave(&h->lock, flags);
-	seen = subdma_serve(h, &done);
+	seen = subdma_serve(h);
 	if (!seen || seen > SUBDMA_ISR_ALL)
 		h->stats.spurious_irqs++;
+	done = subdma_reap(h);
+	wake = subdma_copy_due(h);
 	spin_unlock_irqrestore(&h->lock, flags);
 
 	if (done)
 		subdma_complete(h, done);
-	return seen && seen <= SUBDMA_ISR_ALL ? IRQ_HANDLED : IRQ_NONE;
+	if (!seen || seen > SUBDMA_ISR_ALL)
+		return IRQ_NONE;
+	return wake ? IRQ_WAKE_THREAD : IRQ_HANDLED;
 }
 EXPORT_SYMBOL_IF_KUNIT(subdma_interrupt);
+
+/**
+ * subdma_interrupt_thread() - the adapter's interrupt thread
+ * @irq: interrupt number
+ * @data: the host
+ *
+ * Makes the copies through the map registers that the handler left due,
+ * arms a window that waited for one, and completes a command that waited
+ * for its copies.
+ *
+ * Return: IRQ_HANDLED.
+ */
+VISIBLE_IF_KUNIT irqreturn_t subdma_interrupt_thread(int irq, void *data)
+{
+	struct subdma_host *h = data;
+	struct scsi_cmnd *done;
+
+	mutex_lock(&h->copy_mutex);
+	done = subdma_drain(h);
+	mutex_unlock(&h->copy_mutex);
+	if (done)
+		subdma_complete(h, done);
+	return IRQ_HANDLED;
+}
+EXPORT_SYMBOL_IF_KUNIT(subdma_interrupt_thread);
 
 static SUBDMA_QC_STATUS subdma_queuecommand(struct Scsi_Host *shost,
 					    struct scsi_cmnd *cmd)
@@ -284,7 +407,8 @@ static SUBDMA_QC_STATUS subdma_queuecommand(struct Scsi_Host *shost,
 	struct subdma_host *h = shost_priv(shost);
 	SUBDMA_QC_STATUS ret = 0;
 	unsigned long flags;
-	int err;
+	bool wake = false;
+	int err, half;
 
 	if (cmd->sc_data_direction == DMA_BIDIRECTIONAL) {
 		set_host_byte(cmd, DID_ERROR);
@@ -330,37 +454,56 @@ static SUBDMA_QC_STATUS subdma_queuecommand(struct Scsi_Host *shost,
 	subdma_adapter_submit(&h->adapter, cmd->device->id, cmd->device->lun, cmd->cmnd,
 			      cmd->cmd_len, scsi_bufflen(cmd),
 			      cmd->sc_data_direction == DMA_FROM_DEVICE);
+	/* a write's first window; the interrupt thread copies the next */
+	half = subdma_dma_copy_next(&h->dma, &h->xfer, true);
+	if (half >= 0) {
+		subdma_dma_copy(&h->dma, &h->xfer, half);
+		subdma_dma_copy_done(&h->xfer, half);
+	}
 	/* the adapter may finish before this window starts; see the DONE path */
-	subdma_start_window(h);
+	subdma_want_window(h);
+	wake = subdma_copy_due(h);
 out:
 	spin_unlock_irqrestore(&h->lock, flags);
+	if (wake)
+		subdma_wake_thread(h);
 	return ret;
 }
 
 /*
  * A command timed out: its interrupt may have been lost, so serve the
  * adapter before the midlayer aborts it.  A command that had ended is
- * completed here; the midlayer then sees it complete and leaves it.
+ * completed here, and the midlayer then sees it complete and leaves it;
+ * or it waits only for its copies, which the interrupt thread is woken
+ * to make, and gets the time to finish.
  */
 static enum subdma_timeout_action subdma_eh_timed_out(struct scsi_cmnd *cmd)
 {
 	struct subdma_host *h = shost_priv(cmd->device->host);
 	struct scsi_cmnd *done = NULL;
+	bool wake = false, ended = false;
 	unsigned long flags;
 
 	spin_lock_irqsave(&h->lock, flags);
-	if (!h->removing)
-		done = subdma_poll(h);
+	if (!h->removing) {
+		subdma_poll(h);
+		done = subdma_reap(h);
+		wake = subdma_copy_due(h);
+		ended = h->cmd == cmd && h->ended;
+	}
 	spin_unlock_irqrestore(&h->lock, flags);
 	if (done)
 		subdma_complete(h, done);
-	return SUBDMA_EH_NOT_HANDLED;
+	if (wake)
+		subdma_wake_thread(h);
+	return ended ? SUBDMA_EH_RESET_TIMER : SUBDMA_EH_NOT_HANDLED;
 }
 
 /*
- * Abort or reset: serve what the adapter already holds (a command that
- * ended keeps its status), tell the adapter, then flush and unmap the
- * command it held (even when its window never started).  An aborted
+ * Abort or reset: serve what the adapter already holds and make the
+ * copies due (a command that ended keeps its status and its data), tell
+ * the adapter, then flush and unmap the command it held (even when its
+ * window never started).  No copy runs meanwhile: h->copy_mutex is held.  An aborted
  * command goes back to the error handler, which owns it; a reset may
  * also come from the SG_SCSI_RESET ioctl with a command in flight, so
  * the command a reset releases is completed with DID_RESET - which does
@@ -377,16 +520,19 @@ static int subdma_eh_run(struct subdma_host *h, u8 op, int target,
 	long left;
 
 	mutex_lock(&h->eh_mutex);
-	spin_lock_irqsave(&h->lock, flags);
+	mutex_lock(&h->copy_mutex);
+	/* set under eh_mutex, which this holds */
 	if (h->removing) {
-		spin_unlock_irqrestore(&h->lock, flags);
+		mutex_unlock(&h->copy_mutex);
 		mutex_unlock(&h->eh_mutex);
 		return FAILED;
 	}
-	done = subdma_poll(h);
+	done = subdma_settle(h);
+	spin_lock_irqsave(&h->lock, flags);
 	if (victim && h->cmd != victim) {
 		/* it ended meanwhile: nothing to abort */
 		spin_unlock_irqrestore(&h->lock, flags);
+		mutex_unlock(&h->copy_mutex);
 		mutex_unlock(&h->eh_mutex);
 		if (done)
 			subdma_complete(h, done);
@@ -407,6 +553,7 @@ static int subdma_eh_run(struct subdma_host *h, u8 op, int target,
 		       target < 0 || h->cmd->device->id == target))
 		released = subdma_release(h);
 	spin_unlock_irqrestore(&h->lock, flags);
+	mutex_unlock(&h->copy_mutex);
 
 	if (done)
 		subdma_complete(h, done);
@@ -417,9 +564,9 @@ static int subdma_eh_run(struct subdma_host *h, u8 op, int target,
 	left = wait_for_completion_timeout(&h->reset_done, SUBDMA_RESET_TIMEOUT);
 	if (!left) {
 		/* the edge may have been lost: look once more */
-		spin_lock_irqsave(&h->lock, flags);
-		done = subdma_poll(h);
-		spin_unlock_irqrestore(&h->lock, flags);
+		mutex_lock(&h->copy_mutex);
+		done = subdma_settle(h);
+		mutex_unlock(&h->copy_mutex);
 		if (done)
 			subdma_complete(h, done);
 		left = completion_done(&h->reset_done);
@@ -573,6 +720,7 @@ subdma_host_alloc(struct device *dev, const struct subdma_adapter *adapter)
 	h->adapter = *adapter;
 	spin_lock_init(&h->lock);
 	mutex_init(&h->eh_mutex);
+	mutex_init(&h->copy_mutex);
 	init_completion(&h->reset_done);
 	return h;
 }
@@ -683,7 +831,8 @@ subdma_host_register(struct device *dev, const struct subdma_adapter *adapter,
 			adapter->iobase);
 		goto exit_dma;
 	}
-	ret = request_irq(irq, subdma_interrupt, 0, dev_name(dev), h);
+	ret = request_threaded_irq(irq, subdma_interrupt,
+				   subdma_interrupt_thread, 0, dev_name(dev), h);
 	if (ret) {
 		dev_err(dev, "IRQ %u is busy (see /proc/interrupts)\n", irq);
 		goto exit_dma;

@@ -203,7 +203,8 @@ static void order_interrupt_loop(struct kunit *test)
 	c->dma.residue = 0;
 	sdt_set_reg32(c, SUBDMA_REG_WIN_MOVED, 512);
 	c->adapter.regs[SUBDMA_REG_ISR] = SUBDMA_ISR_WINDOW | SUBDMA_ISR_DONE;
-	KUNIT_EXPECT_EQ(test, sdt_interrupt(c), IRQ_HANDLED);
+	/* the read's data is copied back by the thread, not the handler */
+	KUNIT_EXPECT_EQ(test, sdt_interrupt(c), IRQ_WAKE_THREAD);
 	sdt_expect_log(test, "SPAFD");
 	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_ISR], 0);
 }
@@ -571,7 +572,10 @@ static void error_timeout_polls(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, t->eh_timed_out);
 	sdt_queue(c, cmd);
 	pending_done(c, 512);
-	t->eh_timed_out(cmd);
+	/* it waits only for its copy, which the thread it wakes makes */
+	KUNIT_EXPECT_EQ(test, t->eh_timed_out(cmd), SUBDMA_EH_RESET_TIMER);
+	sdt_expect_log(test, "SPAF");
+	sdt_thread(c);
 	sdt_expect_log(test, "SPAFD");
 	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
 	KUNIT_EXPECT_EQ(test, cmd->result, 0);
@@ -878,6 +882,263 @@ static void error_busy_host(struct kunit *test)
 	sdt_expect_log(test, "SPA");
 }
 
+/* ---------------------------------------------------------------------
+ * The two halves of the map registers: the channel moves one while the
+ * interrupt thread copies the other
+ */
+
+/* data[i] is the number of the 64 KiB window byte i lies in, from 1 */
+static void fill_by_window(u8 *data, u32 len)
+{
+	u32 i;
+
+	for (i = 0; i < len; i++)
+		data[i] = i / SZ_64K + 1;
+}
+
+static unsigned int half_addr(struct sdt_ctx *c, unsigned int half)
+{
+	return c->h->dma.mapregs_dma + half * c->h->dma.mapregs_size;
+}
+
+/* A read's next window is armed before the last one is copied back */
+static void pipeline_read_overlap(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	u32 len = 3 * SZ_64K - 512;
+	u8 *data;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, len,
+					    DMA_FROM_DEVICE, &data);
+
+	sdt_queue(c, cmd);
+	KUNIT_EXPECT_EQ(test, c->dma.addr, half_addr(c, 0));
+	memset(sdt_window_data(c), 1, SZ_64K);
+	KUNIT_EXPECT_EQ(test, sdt_window_end_hard(c, SZ_64K, 0),
+			IRQ_WAKE_THREAD);
+	sdt_expect_log(test, "SPAFPA");
+	KUNIT_EXPECT_EQ(test, c->dma.addr, half_addr(c, 1));
+	KUNIT_EXPECT_EQ(test, data[0], 0);	/* not in the handler */
+	memset(sdt_window_data(c), 2, SZ_64K);
+	sdt_thread(c);
+	KUNIT_EXPECT_EQ(test, data[0], 1);
+	KUNIT_EXPECT_EQ(test, data[SZ_64K - 1], 1);
+	KUNIT_EXPECT_EQ(test, data[SZ_64K], 0);
+	sdt_expect_log(test, "SPAFPA");
+	KUNIT_EXPECT_EQ(test, sdt_window_end_hard(c, SZ_64K, 0),
+			IRQ_WAKE_THREAD);
+	sdt_expect_log(test, "SPAFPAFPA");
+	KUNIT_EXPECT_EQ(test, c->dma.addr, half_addr(c, 0));
+	memset(sdt_window_data(c), 3, SZ_64K - 512);
+	/* the last window and the end: both halves wait to be copied */
+	KUNIT_EXPECT_EQ(test, sdt_window_end_hard(c, SZ_64K - 512,
+						  SUBDMA_ISR_DONE),
+			IRQ_WAKE_THREAD);
+	sdt_expect_log(test, "SPAFPAFPAF");
+	KUNIT_EXPECT_EQ(test, c->done_calls, 0U);
+	sdt_thread(c);
+	sdt_expect_log(test, "SPAFPAFPAFD");
+	KUNIT_EXPECT_TRUE(test, c->unmapped_at_done);
+	KUNIT_EXPECT_EQ(test, data[SZ_64K], 2);
+	KUNIT_EXPECT_EQ(test, data[2 * SZ_64K - 1], 2);
+	KUNIT_EXPECT_EQ(test, data[2 * SZ_64K], 3);
+	KUNIT_EXPECT_EQ(test, data[len - 1], 3);
+	KUNIT_EXPECT_EQ(test, scsi_get_resid(cmd), 0U);
+	KUNIT_EXPECT_EQ(test, c->h->stats.windows, 3ULL);
+	KUNIT_EXPECT_EQ(test, c->h->stats.mapreg_bytes, (u64)len);
+}
+
+/* A thread that falls behind holds the channel back, and then arms it */
+static void pipeline_read_waits_for_copy(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	u32 len = 3 * SZ_64K;
+	u8 *data;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, len,
+					    DMA_FROM_DEVICE, &data);
+
+	sdt_queue(c, cmd);
+	memset(sdt_window_data(c), 1, SZ_64K);
+	sdt_window_end_hard(c, SZ_64K, 0);
+	memset(sdt_window_data(c), 2, SZ_64K);
+	sdt_window_end_hard(c, SZ_64K, 0);
+	/* both halves hold data not copied back: no window */
+	sdt_expect_log(test, "SPAFPAF");
+	KUNIT_EXPECT_FALSE(test, c->dma.enabled);
+	sdt_thread(c);
+	sdt_expect_log(test, "SPAFPAFPA");
+	KUNIT_EXPECT_EQ(test, c->dma.addr, half_addr(c, 0));
+	memset(sdt_window_data(c), 3, SZ_64K);
+	sdt_window_end(c, SZ_64K, SUBDMA_ISR_DONE);
+	sdt_expect_log(test, "SPAFPAFPAFD");
+	KUNIT_EXPECT_TRUE(test, c->unmapped_at_done);
+	KUNIT_EXPECT_EQ(test, data[0], 1);
+	KUNIT_EXPECT_EQ(test, data[SZ_64K], 2);
+	KUNIT_EXPECT_EQ(test, data[len - 1], 3);
+	KUNIT_EXPECT_EQ(test, scsi_get_resid(cmd), 0U);
+}
+
+/* A write's next window is staged while the channel drains this one */
+static void pipeline_write_staged(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	u8 *mapregs = c->mapregs;
+	u32 len = 3 * SZ_64K - 512;
+	u8 *data;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, WRITE_10, len, DMA_TO_DEVICE,
+					    &data);
+
+	fill_by_window(data, len);
+	sdt_queue(c, cmd);
+	sdt_expect_log(test, "SPA");
+	KUNIT_EXPECT_EQ(test, c->dma.addr, half_addr(c, 0));
+	KUNIT_EXPECT_EQ(test, mapregs[0], 1);
+	KUNIT_EXPECT_EQ(test, mapregs[SZ_64K], 2);	/* staged ahead */
+	KUNIT_EXPECT_EQ(test, mapregs[2 * SZ_64K - 1], 2);
+	KUNIT_EXPECT_EQ(test, sdt_window_end_hard(c, SZ_64K, 0),
+			IRQ_WAKE_THREAD);
+	sdt_expect_log(test, "SPAFPA");
+	KUNIT_EXPECT_EQ(test, c->dma.addr, half_addr(c, 1));
+	KUNIT_EXPECT_EQ(test, mapregs[0], 1);	/* not in the handler */
+	sdt_thread(c);
+	KUNIT_EXPECT_EQ(test, mapregs[0], 3);
+	KUNIT_EXPECT_EQ(test, mapregs[SZ_64K - 513], 3);
+	/* nothing left to stage: the thread is not woken */
+	KUNIT_EXPECT_EQ(test, sdt_window_end_hard(c, SZ_64K, 0), IRQ_HANDLED);
+	KUNIT_EXPECT_EQ(test, c->dma.addr, half_addr(c, 0));
+	KUNIT_EXPECT_EQ(test, c->dma.count, SZ_64K - 512);
+	sdt_window_end(c, SZ_64K - 512, SUBDMA_ISR_DONE);
+	sdt_expect_log(test, "SPAFPAFPAFD");
+	KUNIT_EXPECT_TRUE(test, c->unmapped_at_done);
+	KUNIT_EXPECT_EQ(test, scsi_get_resid(cmd), 0U);
+}
+
+/*
+ * A write's window that moves less than it held: what was staged after
+ * it starts at the wrong byte, and is staged again from where the
+ * channel stopped
+ */
+static void pipeline_write_short_window(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	u8 *mapregs = c->mapregs;
+	u32 len = 2 * SZ_64K;
+	u8 *data;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, WRITE_10, len, DMA_TO_DEVICE,
+					    &data);
+	u32 i;
+
+	for (i = 0; i < len; i++)
+		data[i] = i / 4096;
+	sdt_queue(c, cmd);
+	KUNIT_EXPECT_EQ(test, mapregs[SZ_64K], 16);
+	sdt_window_end(c, 4096, 0);
+	sdt_expect_log(test, "SPAFPA");
+	KUNIT_EXPECT_EQ(test, c->dma.count, SZ_64K);
+	KUNIT_EXPECT_EQ(test, ((u8 *)sdt_window_data(c))[0], 1);
+	KUNIT_EXPECT_EQ(test, ((u8 *)sdt_window_data(c))[SZ_64K - 1], 16);
+	sdt_window_end(c, SZ_64K, 0);
+	KUNIT_EXPECT_EQ(test, c->dma.count, SZ_64K - 4096);
+	KUNIT_EXPECT_EQ(test, ((u8 *)sdt_window_data(c))[0], 17);
+	sdt_window_end(c, SZ_64K - 4096, SUBDMA_ISR_DONE);
+	sdt_expect_log(test, "SPAFPAFPAFD");
+	KUNIT_EXPECT_EQ(test, scsi_get_resid(cmd), 0U);
+	KUNIT_EXPECT_TRUE(test, c->unmapped_at_done);
+}
+
+/* An abort that comes while the thread copies a half */
+struct abort_while_copying {
+	struct sdt_ctx *c;
+	struct scsi_cmnd *cmd;
+	struct work_struct work;
+	struct completion done;
+	int ret;
+	bool waited;
+};
+
+static struct abort_while_copying *awc;
+
+static void awc_abort(struct work_struct *work)
+{
+	awc->ret = sdt_eh(awc->c, awc->cmd, 0);
+	complete(&awc->done);
+}
+
+static void awc_copy(struct subdma_dma *d, struct subdma_transfer *t,
+		     unsigned int half)
+{
+	const struct subdma_half *hf = &t->half[half];
+
+	schedule_work(&awc->work);
+	/* the abort must wait for the copy, which holds the buffer */
+	awc->waited = !wait_for_completion_timeout(&awc->done, HZ / 5);
+	sg_pcopy_from_buffer(t->sgl, t->nents, d->mapregs +
+			     half * d->mapregs_size, hf->len, hf->off);
+}
+
+static void pipeline_abort_while_copying(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	u8 *data;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 2 * SZ_64K,
+					    DMA_FROM_DEVICE, &data);
+
+	awc = kunit_kzalloc(test, sizeof(*awc), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, awc);
+	awc->c = c;
+	awc->cmd = cmd;
+	INIT_WORK(&awc->work, awc_abort);
+	init_completion(&awc->done);
+	subdma_kunit_stub(test, subdma_dma_copy, awc_copy);
+	sdt_queue(c, cmd);
+	memset(sdt_window_data(c), 0x6d, SZ_64K);
+	sdt_window_end_hard(c, SZ_64K, 0);
+	sdt_thread(c);
+	flush_work(&awc->work);
+	KUNIT_EXPECT_TRUE(test, awc->waited);
+	KUNIT_EXPECT_EQ(test, awc->ret, SUCCESS);
+	/* the copy whole, then the abort: the window flushed, the data let go */
+	sdt_expect_log(test, "SPAFPAXF");
+	KUNIT_EXPECT_EQ(test, data[0], 0x6d);
+	KUNIT_EXPECT_EQ(test, data[SZ_64K - 1], 0x6d);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 0U);
+	KUNIT_EXPECT_FALSE(test, c->dma.enabled);
+	KUNIT_EXPECT_FALSE(test, c->h->dma.mapregs_busy);
+	KUNIT_EXPECT_PTR_EQ(test, c->h->cmd, NULL);
+	awc = NULL;
+}
+
+/*
+ * A reset between two windows, the first not copied back yet: its data
+ * reaches the buffer, the second window is flushed, and the command
+ * completes with what moved
+ */
+static void pipeline_reset_between_windows(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	u8 *data;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 3 * SZ_64K,
+					    DMA_FROM_DEVICE, &data);
+
+	sdt_queue(c, cmd);
+	memset(sdt_window_data(c), 0x2b, SZ_64K);
+	sdt_window_end_hard(c, SZ_64K, 0);
+	KUNIT_EXPECT_EQ(test, data[0], 0);
+	KUNIT_EXPECT_EQ(test, sdt_eh(c, cmd, 2), SUCCESS);
+	sdt_expect_log(test, "SPAFPAXFD");
+	KUNIT_EXPECT_TRUE(test, c->unmapped_at_done);
+	KUNIT_EXPECT_EQ(test, host_byte(cmd->result), DID_RESET);
+	KUNIT_EXPECT_EQ(test, data[0], 0x2b);
+	KUNIT_EXPECT_EQ(test, data[SZ_64K - 1], 0x2b);
+	KUNIT_EXPECT_EQ(test, data[SZ_64K], 0);
+	KUNIT_EXPECT_EQ(test, scsi_get_resid(cmd), 2 * SZ_64K);
+	/* the next command works, from the first half */
+	cmd = sdt_new_cmd(test, READ_10, 512, DMA_FROM_DEVICE, NULL);
+	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
+	KUNIT_EXPECT_EQ(test, c->dma.addr, half_addr(c, 0));
+	sdt_window_end(c, 512, SUBDMA_ISR_DONE);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 2U);
+}
+
 static struct kunit_case order_cases[] = {
 	KUNIT_CASE(order_no_data),
 	KUNIT_CASE(order_one_window_read),
@@ -932,6 +1193,16 @@ static struct kunit_case error_path_cases[] = {
 	{}
 };
 
+static struct kunit_case pipeline_cases[] = {
+	KUNIT_CASE(pipeline_read_overlap),
+	KUNIT_CASE(pipeline_read_waits_for_copy),
+	KUNIT_CASE(pipeline_write_staged),
+	KUNIT_CASE(pipeline_write_short_window),
+	KUNIT_CASE(pipeline_abort_while_copying),
+	KUNIT_CASE(pipeline_reset_between_windows),
+	{}
+};
+
 static struct kunit_suite order_suite = {
 	.name = "subdma_discipline_order",
 	.init = sdt_init,
@@ -953,4 +1224,12 @@ static struct kunit_suite error_suite = {
 	.test_cases = error_path_cases,
 };
 
-kunit_test_suites(&order_suite, &mapregs_suite, &error_suite);
+static struct kunit_suite pipeline_suite = {
+	.name = "subdma_mapregs_pipeline",
+	.init = sdt_init,
+	.exit = sdt_exit,
+	.test_cases = pipeline_cases,
+};
+
+kunit_test_suites(&order_suite, &mapregs_suite, &error_suite,
+		  &pipeline_suite);

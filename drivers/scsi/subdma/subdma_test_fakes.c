@@ -20,8 +20,8 @@
 #include "subdma_compat.h"
 #include "subdma_test_fakes.h"
 
-#define MAPREGS_8BIT	0x20000		/* fake bus address, 64 KiB aligned */
-#define MAPREGS_16BIT	0x40000		/* fake bus address, 128 KiB aligned */
+#define MAPREGS_8BIT	0x20000		/* fake bus address, 128 KiB aligned */
+#define MAPREGS_16BIT	0x40000		/* fake bus address, 256 KiB aligned */
 
 static struct sdt_ctx *current_ctx;
 
@@ -162,9 +162,19 @@ void sdt_set_reg32(struct sdt_ctx *c, unsigned int reg, u32 val)
 	put_unaligned_le32(val, &c->adapter.regs[reg]);
 }
 
+/* The kernel's part: the thread runs when the handler wakes it */
+static irqreturn_t fake_irq(struct subdma_host *h)
+{
+	irqreturn_t ret = subdma_interrupt(0, h);
+
+	if (ret == IRQ_WAKE_THREAD)
+		subdma_interrupt_thread(0, h);
+	return ret;
+}
+
 static void fake_irq_work(struct work_struct *work)
 {
-	subdma_interrupt(0, adapter->h);
+	fake_irq(adapter->h);
 }
 
 static void fake_command(u8 cmd)
@@ -276,7 +286,8 @@ int sdt_init(struct kunit *test)
 	adapter = &c->adapter;
 	current_ctx = c;
 
-	c->mapregs = kunit_kzalloc(test, SUBDMA_WINDOW_MAX_16BIT, GFP_KERNEL);
+	c->mapregs = kunit_kzalloc(test, 2 * SUBDMA_WINDOW_MAX_16BIT,
+				   GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, c->mapregs);
 	c->dev = root_device_register("subdma-kunit");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(c->dev));
@@ -404,15 +415,22 @@ struct scsi_cmnd *sdt_new_cmd(struct kunit *test, u8 opcode, u32 len,
 	return sdt_new_cmd_at(test, opcode, len, dir, data, false);
 }
 
+/*
+ * queuecommand, and the interrupt thread it wakes when copies are due (a
+ * host with no interrupt wired wakes none: run it, as a spurious wake-up
+ * would, which must do no harm)
+ */
 int sdt_queue(struct sdt_ctx *c, struct scsi_cmnd *cmd)
 {
 	int ret = c->h->shost->hostt->queuecommand(c->h->shost, cmd);
 
 	note_done(c);
+	sdt_thread(c);
 	return ret;
 }
 
-irqreturn_t sdt_interrupt(struct sdt_ctx *c)
+/* The hard interrupt handler alone: the thread has not run yet */
+irqreturn_t sdt_hard_interrupt(struct sdt_ctx *c)
 {
 	irqreturn_t ret = subdma_interrupt(0, c->h);
 
@@ -420,13 +438,45 @@ irqreturn_t sdt_interrupt(struct sdt_ctx *c)
 	return ret;
 }
 
+void sdt_thread(struct sdt_ctx *c)
+{
+	subdma_interrupt_thread(0, c->h);
+	note_done(c);
+}
+
+irqreturn_t sdt_interrupt(struct sdt_ctx *c)
+{
+	irqreturn_t ret = fake_irq(c->h);
+
+	note_done(c);
+	return ret;
+}
+
+/* The map registers the channel's window covers */
+void *sdt_window_data(struct sdt_ctx *c)
+{
+	return c->mapregs + (c->dma.addr - c->h->dma.mapregs_dma);
+}
+
 /* The adapter ends the armed window having moved @moved bytes */
-void sdt_window_end(struct sdt_ctx *c, u32 moved, u8 more)
+static void window_moved(struct sdt_ctx *c, u32 moved, u8 more)
 {
 	c->dma.residue = c->dma.count - moved;
 	sdt_set_reg32(c, SUBDMA_REG_WIN_MOVED, moved);
 	c->adapter.regs[SUBDMA_REG_ISR] |= SUBDMA_ISR_WINDOW | more;
+}
+
+void sdt_window_end(struct sdt_ctx *c, u32 moved, u8 more)
+{
+	window_moved(c, moved, more);
 	sdt_interrupt(c);
+}
+
+/* The same, served by the hard handler alone */
+irqreturn_t sdt_window_end_hard(struct sdt_ctx *c, u32 moved, u8 more)
+{
+	window_moved(c, moved, more);
+	return sdt_hard_interrupt(c);
 }
 
 void sdt_raise(struct sdt_ctx *c, u8 isr)

@@ -91,8 +91,12 @@ struct scsi_cmnd *sdt_new_cmd_at(struct kunit *test, u8 opcode, u32 len,
 struct scsi_cmnd *sdt_new_cmd(struct kunit *test, u8 opcode, u32 len,
 			      enum dma_data_direction dir, u8 **data);
 int sdt_queue(struct sdt_ctx *c, struct scsi_cmnd *cmd);
+irqreturn_t sdt_hard_interrupt(struct sdt_ctx *c);
+void sdt_thread(struct sdt_ctx *c);
 irqreturn_t sdt_interrupt(struct sdt_ctx *c);
+void *sdt_window_data(struct sdt_ctx *c);
 void sdt_window_end(struct sdt_ctx *c, u32 moved, u8 more);
+irqreturn_t sdt_window_end_hard(struct sdt_ctx *c, u32 moved, u8 more);
 void sdt_raise(struct sdt_ctx *c, u8 isr);
 int sdt_eh(struct sdt_ctx *c, struct scsi_cmnd *cmd, int which);
 void sdt_expect_log(struct kunit *test, const char *want);
