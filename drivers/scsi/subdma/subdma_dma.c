@@ -333,8 +333,8 @@ u32 subdma_dma_program(struct subdma_dma *d, struct subdma_transfer *t)
 	t->win_addr = addr;
 	t->win_len = len;
 	t->win_programmed = true;
-	dev_dbg(d->dev, "channel %u: window %pad+%u %s\n", d->chan, &addr, len,
-		to_memory ? "in" : "out");
+	dev_dbg_ratelimited(d->dev, "channel %u: window %pad+%u %s\n", d->chan,
+			    &addr, len, to_memory ? "in" : "out");
 	return len;
 }
 EXPORT_SYMBOL_IF_KUNIT(subdma_dma_program);
@@ -377,8 +377,8 @@ u32 subdma_dma_flush(struct subdma_dma *d, struct subdma_transfer *t,
 	if (!by_channel && moved == t->win_len)
 		by_channel = moved;
 	moved = min(moved, by_channel);
-	dev_dbg(d->dev, "channel %u: flushed, %u of %u moved (channel: %u)\n",
-		d->chan, moved, t->win_len, by_channel);
+	dev_dbg_ratelimited(d->dev, "channel %u: flushed, %u of %u moved (channel: %u)\n",
+			    d->chan, moved, t->win_len, by_channel);
 	if (t->bounce) {
 		struct subdma_half *half = &t->half[t->win_half];
 
@@ -529,8 +529,9 @@ EXPORT_SYMBOL_IF_KUNIT(subdma_dma_copy_done);
  * Flushes a window still programmed (moving nothing), then unmaps the
  * scatterlist or frees the map registers.  A read's data that the channel
  * moved but that was never copied back (the command was stopped first)
- * no longer counts as moved.  No copy may be under way.  Safe to call
- * twice.
+ * no longer counts as moved, nor anything after it: the transfer ends
+ * where the first such half began, and an odd byte read after it is
+ * dropped.  No copy may be under way.  Safe to call twice.
  */
 void subdma_dma_unmap(struct subdma_dma *d, struct subdma_transfer *t)
 {
@@ -538,8 +539,10 @@ void subdma_dma_unmap(struct subdma_dma *d, struct subdma_transfer *t)
 
 	subdma_dma_flush(d, t, 0);
 	for (k = 0; k < 2; k++) {
-		if (t->half[k].state == SUBDMA_HALF_MOVED)
-			t->done -= t->half[k].len;
+		if (t->half[k].state == SUBDMA_HALF_MOVED) {
+			t->done = min(t->done, t->half[k].off);
+			t->odd_pending = false;
+		}
 		t->half[k].state = SUBDMA_HALF_FREE;
 	}
 	if (t->mapped)

@@ -464,9 +464,14 @@ static void channel_unmap_drops_uncopied(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t.done, 4096U);
 	KUNIT_EXPECT_TRUE(test, subdma_dma_copies_pending(&t));
 	KUNIT_EXPECT_TRUE(test, subdma_dma_copy_due(&t, false));
+	/* an odd byte read after the dropped half is dropped with it */
+	t.odd_pending = true;
+	t.odd_byte = 0x99;
+	t.odd_off = 4096;
 	subdma_dma_unmap(&c->h->dma, &t);
 	KUNIT_EXPECT_EQ(test, t.done, 0U);
 	KUNIT_EXPECT_EQ(test, buf[0], 0);
+	KUNIT_EXPECT_EQ(test, buf[4096], 0);
 	KUNIT_EXPECT_FALSE(test, subdma_dma_copies_pending(&t));
 	KUNIT_EXPECT_FALSE(test, c->h->dma.mapregs_busy);
 }

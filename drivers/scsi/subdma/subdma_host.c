@@ -5,8 +5,9 @@
  * One command at a time, each under the subordinate DMA discipline:
  *
  *   queuecommand:  map (dma_map_sg() or the map registers), submit,
- *                  copy a write's first window in, program it, arm it
- *                                   (ScsiPortIoMapTransfer, HwScsiDmaStarted)
+ *                  program the first window and arm it - a write's once
+ *                  the thread copied it in  (ScsiPortIoMapTransfer,
+ *                                            HwScsiDmaStarted)
  *   WINDOW irq:    flush, then program and arm the next window if its
  *                  half of the map registers is ready  (ScsiPortFlushDma)
  *   DONE irq:      flush what is still programmed, set the result
@@ -172,8 +173,8 @@ static struct scsi_cmnd *subdma_release(struct subdma_host *h)
 	h->cmd = NULL;
 	h->ended = false;
 	h->window_wanted = false;
-	dev_dbg(h->dev, "command 0x%02x done: result 0x%x, resid %u\n",
-		cmd->cmnd[0], cmd->result, scsi_get_resid(cmd));
+	dev_dbg_ratelimited(h->dev, "command 0x%02x done: result 0x%x, resid %u\n",
+			    cmd->cmnd[0], cmd->result, scsi_get_resid(cmd));
 	return cmd;
 }
 
@@ -327,17 +328,26 @@ static struct scsi_cmnd *subdma_drain(struct subdma_host *h)
 }
 
 /*
- * Serve the adapter and make the copies due, for the error handler with
- * h->copy_mutex held: a command that ended completes with its data.
+ * For the error handler, with h->copy_mutex held: serve the adapter and
+ * make the copies due until none is, so that a command that ended, even
+ * while the copies ran, completes with its data.  Returns with h->lock
+ * held, and no copy due.
  */
-static struct scsi_cmnd *subdma_settle(struct subdma_host *h)
+static struct scsi_cmnd *subdma_settle(struct subdma_host *h,
+				       unsigned long *flags)
+	__acquires(&h->lock)
 {
-	unsigned long flags;
+	struct scsi_cmnd *done;
 
-	spin_lock_irqsave(&h->lock, flags);
+	spin_lock_irqsave(&h->lock, *flags);
 	subdma_poll(h);
-	spin_unlock_irqrestore(&h->lock, flags);
-	return subdma_drain(h);
+	done = subdma_reap(h);
+	while (!done && subdma_copy_due(h)) {
+		spin_unlock_irqrestore(&h->lock, *flags);
+		done = subdma_drain(h);
+		spin_lock_irqsave(&h->lock, *flags);
+	}
+	return done;
 }
 
 /**
@@ -348,9 +358,11 @@ static struct scsi_cmnd *subdma_settle(struct subdma_host *h)
  * Serves the adapter and the 8237 only; copies through the map registers
  * are left to subdma_interrupt_thread().
  *
- * Return: IRQ_WAKE_THREAD when copies are due, IRQ_HANDLED, or IRQ_NONE
- * when no cause was pending or no adapter answered, so that the kernel
- * can tell a line gone wild.
+ * Return: IRQ_WAKE_THREAD when copies are due, even with no cause pending:
+ * where the kernel runs this handler in a thread of its own (threadirqs),
+ * subdma_wake_thread() wakes that one, and the copies' thread only through
+ * it.  Else IRQ_HANDLED, or IRQ_NONE when no cause was pending or no
+ * adapter answered, so that the kernel can tell a line gone wild.
  */
 VISIBLE_IF_KUNIT irqreturn_t subdma_interrupt(int irq, void *data)
 {
@@ -362,17 +374,17 @@ VISIBLE_IF_KUNIT irqreturn_t subdma_interrupt(int irq, void *data)
 
 	spin_lock_irqsave(&h->lock, flags);
 	seen = subdma_serve(h);
-	if (!seen || seen > SUBDMA_ISR_ALL)
-		h->stats.spurious_irqs++;
 	done = subdma_reap(h);
 	wake = subdma_copy_due(h);
+	if (!wake && (!seen || seen > SUBDMA_ISR_ALL))
+		h->stats.spurious_irqs++;
 	spin_unlock_irqrestore(&h->lock, flags);
 
 	if (done)
 		subdma_complete(h, done);
-	if (!seen || seen > SUBDMA_ISR_ALL)
-		return IRQ_NONE;
-	return wake ? IRQ_WAKE_THREAD : IRQ_HANDLED;
+	if (wake)
+		return IRQ_WAKE_THREAD;
+	return seen && seen <= SUBDMA_ISR_ALL ? IRQ_HANDLED : IRQ_NONE;
 }
 EXPORT_SYMBOL_IF_KUNIT(subdma_interrupt);
 
@@ -408,7 +420,7 @@ static SUBDMA_QC_STATUS subdma_queuecommand(struct Scsi_Host *shost,
 	SUBDMA_QC_STATUS ret = 0;
 	unsigned long flags;
 	bool wake = false;
-	int err, half;
+	int err;
 
 	if (cmd->sc_data_direction == DMA_BIDIRECTIONAL) {
 		set_host_byte(cmd, DID_ERROR);
@@ -454,13 +466,11 @@ static SUBDMA_QC_STATUS subdma_queuecommand(struct Scsi_Host *shost,
 	subdma_adapter_submit(&h->adapter, cmd->device->id, cmd->device->lun, cmd->cmnd,
 			      cmd->cmd_len, scsi_bufflen(cmd),
 			      cmd->sc_data_direction == DMA_FROM_DEVICE);
-	/* a write's first window; the interrupt thread copies the next */
-	half = subdma_dma_copy_next(&h->dma, &h->xfer, true);
-	if (half >= 0) {
-		subdma_dma_copy(&h->dma, &h->xfer, half);
-		subdma_dma_copy_done(&h->xfer, half);
-	}
-	/* the adapter may finish before this window starts; see the DONE path */
+	/*
+	 * the adapter may finish before this window starts; see the DONE
+	 * path.  A write's window waits for the interrupt thread to copy its
+	 * data in: no copy runs with interrupts off.
+	 */
 	subdma_want_window(h);
 	wake = subdma_copy_due(h);
 out:
@@ -527,8 +537,7 @@ static int subdma_eh_run(struct subdma_host *h, u8 op, int target,
 		mutex_unlock(&h->eh_mutex);
 		return FAILED;
 	}
-	done = subdma_settle(h);
-	spin_lock_irqsave(&h->lock, flags);
+	done = subdma_settle(h, &flags);
 	if (victim && h->cmd != victim) {
 		/* it ended meanwhile: nothing to abort */
 		spin_unlock_irqrestore(&h->lock, flags);
@@ -565,7 +574,8 @@ static int subdma_eh_run(struct subdma_host *h, u8 op, int target,
 	if (!left) {
 		/* the edge may have been lost: look once more */
 		mutex_lock(&h->copy_mutex);
-		done = subdma_settle(h);
+		done = subdma_settle(h, &flags);
+		spin_unlock_irqrestore(&h->lock, flags);
 		mutex_unlock(&h->copy_mutex);
 		if (done)
 			subdma_complete(h, done);

@@ -1045,6 +1045,65 @@ static void pipeline_write_short_window(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, c->unmapped_at_done);
 }
 
+/*
+ * Woken with no cause pending, as the kernel wakes the handler's own
+ * thread where it threads every handler: the copies' thread is woken on
+ */
+static void pipeline_wake_without_cause(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 2 * SZ_64K,
+					    DMA_FROM_DEVICE, NULL);
+
+	sdt_queue(c, cmd);
+	sdt_window_end_hard(c, SZ_64K, 0);
+	KUNIT_EXPECT_EQ(test, sdt_hard_interrupt(c), IRQ_WAKE_THREAD);
+	KUNIT_EXPECT_EQ(test, c->h->stats.spurious_irqs, 0ULL);
+	sdt_thread(c);
+	KUNIT_EXPECT_EQ(test, sdt_hard_interrupt(c), IRQ_NONE);
+	KUNIT_EXPECT_EQ(test, c->h->stats.spurious_irqs, 1ULL);
+}
+
+/* A command that ends while the error handler copies its first half */
+static struct sdt_ctx *ends_ctx;
+
+static void ends_during_copy(struct subdma_dma *d, struct subdma_transfer *t,
+			     unsigned int half)
+{
+	const struct subdma_half *hf = &t->half[half];
+
+	sg_pcopy_from_buffer(t->sgl, t->nents, d->mapregs +
+			     half * d->mapregs_size, hf->len, hf->off);
+	if (half)
+		return;
+	memset(sdt_window_data(ends_ctx), 0x72, SZ_64K);
+	sdt_window_end_hard(ends_ctx, SZ_64K, SUBDMA_ISR_DONE);
+}
+
+static void pipeline_reset_finds_end_during_copy(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	u8 *data;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 2 * SZ_64K,
+					    DMA_FROM_DEVICE, &data);
+
+	ends_ctx = c;
+	subdma_kunit_stub(test, subdma_dma_copy, ends_during_copy);
+	sdt_queue(c, cmd);
+	memset(sdt_window_data(c), 0x71, SZ_64K);
+	sdt_window_end_hard(c, SZ_64K, 0);
+	KUNIT_EXPECT_EQ(test, sdt_eh(c, cmd, 2), SUCCESS);
+	/* it completed as it ended, with all its data; nothing to release */
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+	KUNIT_EXPECT_TRUE(test, c->unmapped_at_done);
+	KUNIT_EXPECT_EQ(test, cmd->result, 0);
+	KUNIT_EXPECT_EQ(test, scsi_get_resid(cmd), 0U);
+	KUNIT_EXPECT_EQ(test, data[0], 0x71);
+	KUNIT_EXPECT_EQ(test, data[SZ_64K], 0x72);
+	KUNIT_EXPECT_EQ(test, data[2 * SZ_64K - 1], 0x72);
+	ends_ctx = NULL;
+}
+
 /* An abort that comes while the thread copies a half */
 struct abort_while_copying {
 	struct sdt_ctx *c;
@@ -1198,6 +1257,8 @@ static struct kunit_case pipeline_cases[] = {
 	KUNIT_CASE(pipeline_read_waits_for_copy),
 	KUNIT_CASE(pipeline_write_staged),
 	KUNIT_CASE(pipeline_write_short_window),
+	KUNIT_CASE(pipeline_wake_without_cause),
+	KUNIT_CASE(pipeline_reset_finds_end_during_copy),
 	KUNIT_CASE(pipeline_abort_while_copying),
 	KUNIT_CASE(pipeline_reset_between_windows),
 	{}
