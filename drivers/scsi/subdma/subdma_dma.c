@@ -144,6 +144,45 @@ static bool subdma_sg_reachable(struct subdma_dma *d, struct scatterlist *sgl,
 	return !len;
 }
 
+/*
+ * Windows the channel would need for the first @len bytes of the list
+ * where they lie: one per run that is contiguous in CPU physical
+ * addresses, cut at each DMA page.  Through the map registers a window
+ * takes up to a page of the data, wherever it lies.
+ */
+static unsigned int subdma_sg_windows(struct subdma_dma *d,
+				      struct scatterlist *sgl,
+				      unsigned int nents, u32 len)
+{
+	u32 page = subdma_page_size(d->wide), room = 0;
+	unsigned int windows = 0, i;
+	struct scatterlist *sg;
+	u64 next = 0;
+
+	for_each_sg(sgl, sg, nents, i) {
+		u64 addr = sg_phys(sg);
+		u32 seg = min_t(u32, sg->length, len);
+
+		len -= seg;
+		while (seg) {
+			u32 take;
+
+			if (!room || addr != next) {
+				windows++;
+				room = page - (addr & (page - 1));
+			}
+			take = min(seg, room);
+			addr += take;
+			seg -= take;
+			room -= take;
+			next = addr;
+		}
+		if (!len)
+			break;
+	}
+	return windows;
+}
+
 /**
  * subdma_map_sg() - dma_map_sg(), where a KUnit test can stand in for it
  * @dev: the adapter's device
@@ -178,7 +217,10 @@ EXPORT_SYMBOL_IF_KUNIT(subdma_map_sg);
  * The first half of ScsiPortIoMapTransfer: dma_map_sg() when the channel
  * reaches every byte in place, the map registers otherwise - also when
  * dma_map_sg() fails, or bounces the data out of the channel's reach, as
- * it may where the kernel bounces all DMA.  Nothing is programmed yet.
+ * it may where the kernel bounces all DMA.  Data the channel reaches but
+ * scattered, so that it would need more windows (an interrupt each) in
+ * place than through the map registers, goes through them too, unless
+ * they are taken.  Nothing is programmed yet.
  *
  * Return: 0, or -EBUSY when the map registers are taken, worth a retry
  * once the transfer that holds them is done.
@@ -192,7 +234,9 @@ int subdma_dma_map(struct subdma_dma *d, struct subdma_transfer *t,
 	};
 	if (!len)
 		return 0;
-	if (subdma_sg_reachable(d, sgl, nents, len, false)) {
+	if (subdma_sg_reachable(d, sgl, nents, len, false) &&
+	    (d->mapregs_busy || subdma_sg_windows(d, sgl, nents, len) <=
+	     DIV_ROUND_UP(len, d->mapregs_size))) {
 		t->mapped = subdma_map_sg(d->dev, sgl, nents, dir);
 		if (t->mapped &&
 		    subdma_sg_reachable(d, sgl, t->mapped, len, true)) {

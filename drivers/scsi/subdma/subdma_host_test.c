@@ -85,6 +85,69 @@ static void order_direct_read(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->h->stats.mapreg_bytes, 0ULL);
 }
 
+/* Split a command's buffer into its two pages, the second first if @swap */
+static void split_in_pages(struct scsi_cmnd *cmd, u8 *data, bool swap)
+{
+	struct scatterlist *sg = scsi_sglist(cmd);
+
+	sg_init_table(sg, 2);
+	sg_set_buf(&sg[0], data + (swap ? PAGE_SIZE : 0), PAGE_SIZE);
+	sg_set_buf(&sg[1], data + (swap ? 0 : PAGE_SIZE), PAGE_SIZE);
+	cmd->sdb.table.nents = 2;
+	cmd->sdb.table.orig_nents = 2;
+}
+
+/*
+ * Pages the 8237 reaches, but out of order: a window and an interrupt
+ * each in place, one window through the map registers, which they take
+ */
+static void order_scattered_low_pages(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd;
+	u8 *data;
+
+	c->dev->coherent_dma_mask = DMA_BIT_MASK(24);
+	c->dev->dma_mask = &c->dev->coherent_dma_mask;
+	cmd = sdt_new_cmd_at(test, READ_10, 2 * PAGE_SIZE, DMA_FROM_DEVICE,
+			     &data, true);
+	split_in_pages(cmd, data, true);
+	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
+	KUNIT_ASSERT_TRUE(test, c->h->xfer.bounce);
+	KUNIT_EXPECT_EQ(test, c->h->xfer.mapped, 0);
+	KUNIT_EXPECT_EQ(test, c->dma.count, 2 * PAGE_SIZE);
+	memset(sdt_window_data(c), 0x4c, 2 * PAGE_SIZE);
+	sdt_window_end(c, 2 * PAGE_SIZE, SUBDMA_ISR_DONE);
+	sdt_expect_log(test, "SPAFD");
+	KUNIT_EXPECT_TRUE(test, c->unmapped_at_done);
+	KUNIT_EXPECT_EQ(test, data[0], 0x4c);
+	KUNIT_EXPECT_EQ(test, data[2 * PAGE_SIZE - 1], 0x4c);
+	KUNIT_EXPECT_EQ(test, c->h->stats.mapreg_bytes, 2ULL * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, c->h->stats.direct_bytes, 0ULL);
+}
+
+/* ... and in order: one window either way, so in place */
+static void order_contiguous_low_pages(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd;
+	u8 *data;
+
+	c->dev->coherent_dma_mask = DMA_BIT_MASK(24);
+	c->dev->dma_mask = &c->dev->coherent_dma_mask;
+	cmd = sdt_new_cmd_at(test, READ_10, 2 * PAGE_SIZE, DMA_FROM_DEVICE,
+			     &data, true);
+	split_in_pages(cmd, data, false);
+	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
+	KUNIT_ASSERT_FALSE(test, c->h->xfer.bounce);
+	KUNIT_EXPECT_EQ(test, c->dma.count, 2 * PAGE_SIZE);
+	sdt_window_end(c, 2 * PAGE_SIZE, SUBDMA_ISR_DONE);
+	sdt_expect_log(test, "SPAFD");
+	KUNIT_EXPECT_TRUE(test, c->unmapped_at_done);
+	KUNIT_EXPECT_EQ(test, c->h->stats.direct_bytes, 2ULL * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, c->h->stats.mapreg_bytes, 0ULL);
+}
+
 /*
  * Memory below 16 MiB that the platform puts at bus addresses above it:
  * dma_map_sg() succeeds, but the 8237 cannot reach what it returns.  The
@@ -1203,6 +1266,8 @@ static struct kunit_case order_cases[] = {
 	KUNIT_CASE(order_one_window_read),
 	KUNIT_CASE(order_windows_write),
 	KUNIT_CASE(order_direct_read),
+	KUNIT_CASE(order_scattered_low_pages),
+	KUNIT_CASE(order_contiguous_low_pages),
 	KUNIT_CASE(order_unreachable_mapping),
 	KUNIT_CASE(order_failed_mapping),
 	KUNIT_CASE(order_done_once),

@@ -315,8 +315,12 @@ void sdt_exit(struct kunit *test)
 	current_ctx = NULL;
 }
 
-/* Free pages seldom lie below 16 MiB; the kernel image often does */
-static u8 low_memory[2 * PAGE_SIZE] __aligned(PAGE_SIZE);
+/*
+ * Free pages seldom lie below 16 MiB; the kernel image often does.  Aligned
+ * to its size, so that it never crosses a DMA page: in place, it takes one
+ * window.
+ */
+static u8 low_memory[2 * PAGE_SIZE] __aligned(2 * PAGE_SIZE);
 
 /*
  * Zeroed, contiguous memory that the 8237 cannot reach (@low false) or
@@ -461,6 +465,8 @@ void *sdt_window_data(struct sdt_ctx *c)
 /* The adapter ends the armed window having moved @moved bytes */
 static void window_moved(struct sdt_ctx *c, u32 moved, u8 more)
 {
+	/* an adapter never says it moved more than the channel was given */
+	KUNIT_EXPECT_LE(c->dma.test, moved, c->dma.count);
 	c->dma.residue = c->dma.count - moved;
 	sdt_set_reg32(c, SUBDMA_REG_WIN_MOVED, moved);
 	c->adapter.regs[SUBDMA_REG_ISR] |= SUBDMA_ISR_WINDOW | more;

@@ -260,12 +260,25 @@ if [ -e /lib/modules/subdma_lowmem.ko ]; then
 	direct0=$(host_stat "$host" direct_bytes)
 	mapreg0=$(host_stat "$host" mapreg_bytes)
 	check "in place: 1 MiB in 64 KiB commands from below 16 MiB, read back" \
-		lowmem-io "$sd" $((30000 * 512)) 1048576 65536
+		lowmem-io check "$sd" $((30000 * 512)) 1048576 65536
 	direct=$(($(host_stat "$host" direct_bytes) - direct0))
 	mapreg=$(($(host_stat "$host" mapreg_bytes) - mapreg0))
 	[ "$direct" = 2097152 ] && [ "$mapreg" = 0 ] &&
 		pass "in place: every byte moved where it lies" ||
 		fail "in place: every byte moved where it lies: direct_bytes +$direct, mapreg_bytes +$mapreg"
+	# pages no two of which are adjacent: a window each in place, one a
+	# command through the map registers, which the driver picks
+	direct0=$(host_stat "$host" direct_bytes)
+	mapreg0=$(host_stat "$host" mapreg_bytes)
+	windows0=$(host_stat "$host" windows)
+	check "scattered pages below 16 MiB: 1 MiB in 64 KiB commands, read back" \
+		lowmem-io check "$sd" $((30000 * 512)) 1048576 65536 scattered
+	direct=$(($(host_stat "$host" direct_bytes) - direct0))
+	mapreg=$(($(host_stat "$host" mapreg_bytes) - mapreg0))
+	windows=$(($(host_stat "$host" windows) - windows0))
+	[ "$mapreg" = 2097152 ] && [ "$direct" = 0 ] && [ "$windows" = 32 ] &&
+		pass "scattered pages: through the map registers, one window a command" ||
+		fail "scattered pages: through the map registers, one window a command: mapreg_bytes +$mapreg, direct_bytes +$direct, windows +$windows"
 	check "rmmod subdma_lowmem" rmmod subdma_lowmem
 elif grep -qw e2e_lowmem=required /proc/cmdline; then
 	fail "in place: the test helper is in the image"
