@@ -407,8 +407,16 @@ VISIBLE_IF_KUNIT irqreturn_t subdma_interrupt_thread(int irq, void *data)
 	mutex_lock(&h->copy_mutex);
 	done = subdma_drain(h);
 	mutex_unlock(&h->copy_mutex);
-	if (done)
+	if (done) {
+		/*
+		 * The block layer completes in a softirq that it raises: run
+		 * it here, as on the way out of a hard interrupt, rather than
+		 * leave it to a thread of its own
+		 */
+		local_bh_disable();
 		subdma_complete(h, done);
+		local_bh_enable();
+	}
 	return IRQ_HANDLED;
 }
 EXPORT_SYMBOL_IF_KUNIT(subdma_interrupt_thread);
