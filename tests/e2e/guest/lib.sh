@@ -190,6 +190,35 @@ host_stat() {
 	echo "$v"
 }
 
+# polled_disks HOST: the host's block devices whose medium the block layer
+# polls (a CD's: the disk reports events)
+polled_disks() {
+	for f in /sys/class/scsi_host/"$1"/device/target*/*/block/*/events; do
+		[ -n "$(cat "$f" 2>/dev/null)" ] || continue
+		f=${f%/events}
+		echo "${f##*/}"
+	done
+}
+
+# polling_off HOST: the block layer polls a CD for its medium on its own,
+# every 2 s once udev set events_dfl_poll_msecs: a command on the adapter
+# that no check issued.  Checks that count the adapter's commands hold it
+# off.  The open waits for a poll under way and makes the check the write
+# queued itself, so none is left when this returns.
+polling_off() {
+	for disk in $(polled_disks "$1"); do
+		echo 0 >"/sys/block/$disk/events_poll_msecs"
+		: <"/dev/$disk"
+	done
+}
+
+# polling_on HOST: the polling back at the block layer's default
+polling_on() {
+	for disk in $(polled_disks "$1"); do
+		echo -1 >"/sys/block/$disk/events_poll_msecs"
+	done
+}
+
 # pattern FILE KIB SEED: reproducible data, different for each seed
 pattern() {
 	dd if=/dev/urandom of="$1" bs=1024 count="$2" 2>/dev/null

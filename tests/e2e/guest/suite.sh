@@ -236,6 +236,7 @@ roundtrip "129-block commands across 64 KiB" "$sg" 512 387 129 127
 roundtrip "257-block commands across 128 KiB" "$sg" 512 771 257 255
 # the adapter counts the windows it ran and the interrupts it raised: a
 # write's last window comes with its end (CTRL.HOLD_LAST), as a read's does
+polling_off "$host"
 irqs0=$(test_read "$io" "$SUBDMA_TEST_STAT_IRQS")
 windows0=$(test_read "$io" "$SUBDMA_TEST_STAT_WINDOWS")
 commands0=$(test_read "$io" "$SUBDMA_TEST_STAT_COMMANDS")
@@ -248,6 +249,7 @@ commands=$(($(test_read "$io" "$SUBDMA_TEST_STAT_COMMANDS") - commands0))
 	[ "$irqs" = "$windows" ] &&
 	pass "one interrupt per window, writes as reads" ||
 	fail "one interrupt per window, writes as reads: $commands commands, $windows windows, $irqs interrupts"
+polling_on "$host"
 roundtrip "4 MiB in 1 MiB commands" "$sg" 512 8192 2048 8192
 roundtrip "1 MiB direct I/O (dio=1)" "$sg" 512 2048 128 20000 dio=1
 roundtrip "2 MiB O_DIRECT through the block device" "$sd" 512 4096 256 24000 \
@@ -257,6 +259,7 @@ roundtrip "2 MiB O_DIRECT through the block device" "$sd" 512 4096 256 24000 \
 # helper's pages below 16 MiB, move without the map registers
 if [ -e /lib/modules/subdma_lowmem.ko ]; then
 	check "insmod subdma_lowmem (a test helper)" insmod /lib/modules/subdma_lowmem.ko
+	polling_off "$host"
 	direct0=$(host_stat "$host" direct_bytes)
 	mapreg0=$(host_stat "$host" mapreg_bytes)
 	check "in place: 1 MiB in 64 KiB commands from below 16 MiB, read back" \
@@ -279,6 +282,7 @@ if [ -e /lib/modules/subdma_lowmem.ko ]; then
 	[ "$mapreg" = 2097152 ] && [ "$direct" = 0 ] && [ "$windows" = 32 ] &&
 		pass "scattered pages: through the map registers, one window a command" ||
 		fail "scattered pages: through the map registers, one window a command: mapreg_bytes +$mapreg, direct_bytes +$direct, windows +$windows"
+	polling_on "$host"
 	check "rmmod subdma_lowmem" rmmod subdma_lowmem
 elif grep -qw e2e_lowmem=required /proc/cmdline; then
 	fail "in place: the test helper is in the image"

@@ -68,6 +68,31 @@ check_output "modinfo: the description" \
 	/sbin/modinfo subdma
 roundtrip "I/O through the module udev loaded" "$(first_disk sg)" 512 2048 128 0
 
+# udev turns the block layer's media polling on: the CD's polls reach the
+# adapter between the suite's commands, except where the suite counts
+# the adapter's commands and holds them off (polling_off)
+host=$(subdma_hosts | head -n 1)
+cd=$(polled_disks "$host")
+polls() { read -r v <"/sys/block/$cd/device/iorequest_cnt"; echo $((v)); }
+if [ -z "$cd" ]; then
+	fail "the CD's medium is polled: no polled disk on $host"
+else
+	polls0=$(polls)
+	sleep 3
+	polls1=$(polls)
+	[ "$polls1" -gt "$polls0" ] &&
+		pass "the CD's medium is polled through the adapter ($((polls1 - polls0)) commands in 3 s)" ||
+		fail "the CD's medium is polled through the adapter: no command in 3 s"
+	polling_off "$host"
+	polls0=$(polls)
+	sleep 3
+	polls1=$(polls)
+	polling_on "$host"
+	[ "$polls1" = "$polls0" ] &&
+		pass "polling_off holds the polling off (3 s)" ||
+		fail "polling_off holds the polling off: $((polls1 - polls0)) commands in 3 s"
+fi
+
 # the suite loads and unloads the driver itself, and the floppy driver
 # (which udev loads for the PC's floppy controller), with udev out of
 # its way
