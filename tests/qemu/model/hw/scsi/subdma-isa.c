@@ -603,6 +603,7 @@ static int subdma_dma_transfer(void *opaque, int nchan, int dma_pos,
 {
     SubdmaState *s = opaque;
     uint32_t stop, room, n;
+    bool cut = false;
 
     if (!s->armed) {
         if (!s->unarmed_seen) {
@@ -627,6 +628,7 @@ static int subdma_dma_transfer(void *opaque, int nchan, int dma_pos,
             subdma_pace_wait(s);
             return dma_pos;
         }
+        cut = budget < room;
         room = MIN(room, budget);
     }
     if (s->wide) {
@@ -639,6 +641,13 @@ static int subdma_dma_transfer(void *opaque, int nchan, int dma_pos,
     s->pace_bytes += n;
     s->stats[STAT_BYTES] += n;
     subdma_advance(s);
+    /*
+     * The 8237 would come back for the rest only when the main loop
+     * idles, up to 10 ms later: DREQ waits for the next burst instead.
+     */
+    if (cut && s->dreq && !s->paced) {
+        subdma_pace_wait(s);
+    }
     return dma_pos + n;
 }
 
