@@ -146,16 +146,17 @@ static bool subdma_sg_reachable(struct subdma_dma *d, struct scatterlist *sgl,
 
 /*
  * Windows the channel would need for the first @len bytes of the list
- * where they lie: one per run that is contiguous in CPU physical
- * addresses, cut at each DMA page.  Through the map registers a window
- * takes up to a page of the data, wherever it lies.
+ * where they lie, which it reaches (subdma_sg_reachable()): one per run
+ * that is contiguous in CPU physical addresses, cut where
+ * subdma_window_len() cuts it.  Through the map registers a window takes
+ * up to a page of the data, wherever it lies.
  */
 static unsigned int subdma_sg_windows(struct subdma_dma *d,
 				      struct scatterlist *sgl,
 				      unsigned int nents, u32 len)
 {
-	u32 page = subdma_page_size(d->wide), room = 0;
 	unsigned int windows = 0, i;
+	u32 room = 0;
 	struct scatterlist *sg;
 	u64 next = 0;
 
@@ -169,7 +170,10 @@ static unsigned int subdma_sg_windows(struct subdma_dma *d,
 
 			if (!room || addr != next) {
 				windows++;
-				room = page - (addr & (page - 1));
+				room = subdma_window_len(addr, U32_MAX, d->wide);
+				/* not for a reachable list; never loop on it */
+				if (!room)
+					return UINT_MAX;
 			}
 			take = min(seg, room);
 			addr += take;
@@ -534,14 +538,14 @@ EXPORT_SYMBOL_IF_KUNIT(subdma_dma_copy_next);
 void subdma_dma_copy(struct subdma_dma *d, struct subdma_transfer *t,
 		     unsigned int half)
 {
-	const struct subdma_half *h = &t->half[half];
+	const struct subdma_half *hf = &t->half[half];
 	void *buf = d->mapregs + half * d->mapregs_size;
 
 	KUNIT_STATIC_STUB_REDIRECT(subdma_dma_copy, d, t, half);
 	if (t->dir == DMA_FROM_DEVICE)
-		sg_pcopy_from_buffer(t->sgl, t->nents, buf, h->len, h->off);
+		sg_pcopy_from_buffer(t->sgl, t->nents, buf, hf->len, hf->off);
 	else
-		sg_pcopy_to_buffer(t->sgl, t->nents, buf, h->len, h->off);
+		sg_pcopy_to_buffer(t->sgl, t->nents, buf, hf->len, hf->off);
 }
 EXPORT_SYMBOL_IF_KUNIT(subdma_dma_copy);
 
@@ -554,13 +558,13 @@ EXPORT_SYMBOL_IF_KUNIT(subdma_dma_copy);
  */
 void subdma_dma_copy_done(struct subdma_transfer *t, unsigned int half)
 {
-	struct subdma_half *h = &t->half[half];
+	struct subdma_half *hf = &t->half[half];
 
 	if (t->dir == DMA_FROM_DEVICE) {
-		t->copied += h->len;
-		h->state = SUBDMA_HALF_FREE;
+		t->copied += hf->len;
+		hf->state = SUBDMA_HALF_FREE;
 	} else {
-		h->state = SUBDMA_HALF_STAGED;
+		hf->state = SUBDMA_HALF_STAGED;
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(subdma_dma_copy_done);
