@@ -202,20 +202,27 @@ polled_disks() {
 
 # polling_off HOST: the block layer polls a CD for its medium on its own,
 # every 2 s once udev set events_dfl_poll_msecs: a command on the adapter
-# that no check issued.  Checks that count the adapter's commands hold it
-# off.  The open waits for a poll under way and makes the check the write
-# queued itself, so none is left when this returns.
+# that no check issued.  Checks that count the adapter's commands, or aim
+# a fault at its next one, hold the polling off.  The open, held until
+# polling_on, waits for a poll under way and makes the check the write
+# queued itself; the close queues one more, after the count.
 polling_off() {
+	fd=5
 	for disk in $(polled_disks "$1"); do
 		echo 0 >"/sys/block/$disk/events_poll_msecs"
-		: <"/dev/$disk"
+		eval "command exec $fd<\"/dev/$disk\"" ||
+			fail "polling_off: /dev/$disk does not open"
+		fd=$((fd + 1))
 	done
 }
 
-# polling_on HOST: the polling back at the block layer's default
+# polling_on HOST: the disks let go, their polling back at the default
 polling_on() {
+	fd=5
 	for disk in $(polled_disks "$1"); do
+		eval "exec $fd<&-"
 		echo -1 >"/sys/block/$disk/events_poll_msecs"
+		fd=$((fd + 1))
 	done
 }
 

@@ -72,9 +72,9 @@ roundtrip "I/O through the module udev loaded" "$(first_disk sg)" 512 2048 128 0
 # adapter between the suite's commands, except where the suite counts
 # the adapter's commands and holds them off (polling_off)
 host=$(subdma_hosts | head -n 1)
-cd=$(polled_disks "$host")
-polls() { read -r v <"/sys/block/$cd/device/iorequest_cnt"; echo $((v)); }
-if [ -z "$cd" ]; then
+cdrom=$(polled_disks "$host")
+polls() { read -r v <"/sys/block/$cdrom/device/iorequest_cnt"; echo $((v)); }
+if [ -z "$cdrom" ]; then
 	fail "the CD's medium is polled: no polled disk on $host"
 else
 	polls0=$(polls)
