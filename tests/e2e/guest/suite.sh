@@ -469,7 +469,9 @@ if [ "$full" = 1 ]; then
 	host=$(host_of "$sg")
 	roundtrip "I/O after the reset storms" "$sg" 512 2048 128 450
 
-	# --- faults of the adapter; sd retries what the midlayer recovers
+	# --- faults of the adapter; sd retries what the midlayer recovers.
+	# A fault strikes the adapter's next command, whichever: no poll
+	polling_off "$host"
 	echo 3 >"/sys/block/${sd#/dev/}/device/timeout"
 	faults0=$(test_read "$io" "$SUBDMA_TEST_STAT_FAULTS")
 	aborts0=$(host_stat "$host" aborts)
@@ -556,6 +558,7 @@ if [ "$full" = 1 ]; then
 	fi
 	echo 30 >"/sys/block/${sd#/dev/}/device/timeout"
 	trace_check
+	polling_on "$host"
 
 	# --- the system sleeps with a command in flight, and wakes up
 	if grep -qw mem /sys/power/state 2>/dev/null; then
