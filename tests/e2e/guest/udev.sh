@@ -44,9 +44,19 @@ case $path in
 	pass "the module loaded is DKMS's" ;;
 *) fail "the module loaded is DKMS's: $path" ;;
 esac
-[ "$(/sbin/modinfo -F srcversion subdma)" = "$(cat /sys/module/subdma/srcversion)" ] &&
-	pass "the module running is the file in updates/dkms" ||
-	fail "the module running is the file in updates/dkms"
+# the running module's GNU build ID, found in the file (as DKMS left it,
+# compressed or not); the module has no srcversion to compare
+id=$(od -An -tx1 -v /sys/module/subdma/notes/.note.gnu.build-id 2>/dev/null |
+	tr -d ' \n' | tail -c 40)
+case $path in
+*.xz) unpack="xzcat" ;;
+*.gz) unpack="zcat" ;;
+*) unpack="cat" ;;
+esac
+[ ${#id} = 40 ] && "$unpack" "$path" | od -An -tx1 -v | tr -d ' \n' |
+	grep -q "$id" &&
+	pass "the module running is the file in updates/dkms (build ID $id)" ||
+	fail "the module running is the file in updates/dkms: build ID '$id' not in $path"
 for module in sd_mod sg; do
 	[ -d "/sys/module/$module" ] && pass "udev loaded $module for the disks" ||
 		fail "udev loaded $module for the disks"
