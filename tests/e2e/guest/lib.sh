@@ -207,8 +207,9 @@ polled_disks() {
 # polling_on, waits for a poll under way and makes the check the write
 # queued itself; the close queues one more, after the count.
 polling_off() {
+	held=$(polled_disks "$1")
 	fd=5
-	for disk in $(polled_disks "$1"); do
+	for disk in $held; do
 		echo 0 >"/sys/block/$disk/events_poll_msecs"
 		eval "command exec $fd<\"/dev/$disk\"" ||
 			fail "polling_off: /dev/$disk does not open"
@@ -216,14 +217,16 @@ polling_off() {
 	done
 }
 
-# polling_on HOST: the disks let go, their polling back at the default
+# polling_on: the disks polling_off held let go, their polling back at
+# the default
 polling_on() {
 	fd=5
-	for disk in $(polled_disks "$1"); do
+	for disk in $held; do
 		eval "exec $fd<&-"
 		echo -1 >"/sys/block/$disk/events_poll_msecs"
 		fd=$((fd + 1))
 	done
+	held=
 }
 
 # pattern FILE KIB SEED: reproducible data, different for each seed

@@ -249,7 +249,7 @@ commands=$(($(test_read "$io" "$SUBDMA_TEST_STAT_COMMANDS") - commands0))
 	[ "$irqs" = "$windows" ] &&
 	pass "one interrupt per window, writes as reads" ||
 	fail "one interrupt per window, writes as reads: $commands commands, $windows windows, $irqs interrupts"
-polling_on "$host"
+polling_on
 roundtrip "4 MiB in 1 MiB commands" "$sg" 512 8192 2048 8192
 roundtrip "1 MiB direct I/O (dio=1)" "$sg" 512 2048 128 20000 dio=1
 roundtrip "2 MiB O_DIRECT through the block device" "$sd" 512 4096 256 24000 \
@@ -282,7 +282,7 @@ if [ -e /lib/modules/subdma_lowmem.ko ]; then
 	[ "$mapreg" = 2097152 ] && [ "$direct" = 0 ] && [ "$windows" = 32 ] &&
 		pass "scattered pages: through the map registers, one window a command" ||
 		fail "scattered pages: through the map registers, one window a command: mapreg_bytes +$mapreg, direct_bytes +$direct, windows +$windows"
-	polling_on "$host"
+	polling_on
 	check "rmmod subdma_lowmem" rmmod subdma_lowmem
 elif grep -qw e2e_lowmem=required /proc/cmdline; then
 	fail "in place: the test helper is in the image"
@@ -558,7 +558,7 @@ if [ "$full" = 1 ]; then
 	fi
 	echo 30 >"/sys/block/${sd#/dev/}/device/timeout"
 	trace_check
-	polling_on "$host"
+	polling_on
 
 	# --- the system sleeps with a command in flight, and wakes up
 	if grep -qw mem /sys/power/state 2>/dev/null; then
