@@ -28,7 +28,6 @@ struct scsi_cmnd;
  * @direct_bytes: bytes moved in place
  * @odd_bytes: odd trailing bytes moved by hand
  * @residual_bytes: bytes commands asked for that did not move
- * @busy: commands handed back busy (map registers or mapping)
  * @aborts: aborts
  * @device_resets: device resets
  * @bus_resets: bus resets
@@ -43,7 +42,6 @@ struct subdma_stats {
 	u64 direct_bytes;
 	u64 odd_bytes;
 	u64 residual_bytes;
-	u64 busy;
 	u64 aborts;
 	u64 device_resets;
 	u64 bus_resets;

@@ -70,7 +70,6 @@ int subdma_dma_init(struct subdma_dma *d, struct device *dev,
 	d->ops = ops;
 	d->chan = chan;
 	d->wide = chan >= 4;
-	d->mapregs_busy = false;
 	d->mapregs_size = subdma_page_size(d->wide);
 	d->mapregs = dma_alloc_coherent(dev, 2 * d->mapregs_size,
 					&d->mapregs_dma, GFP_KERNEL);
@@ -223,39 +222,32 @@ EXPORT_SYMBOL_IF_KUNIT(subdma_map_sg);
  * dma_map_sg() fails, or bounces the data out of the channel's reach, as
  * it may where the kernel bounces all DMA.  Data the channel reaches but
  * scattered, so that it would need more windows (an interrupt each) in
- * place than through the map registers, goes through them too, unless
- * they are taken.  Nothing is programmed yet.
- *
- * Return: 0, or -EBUSY when the map registers are taken, worth a retry
- * once the transfer that holds them is done.
+ * place than through the map registers, goes through them too.  Nothing
+ * is programmed yet.
  */
-int subdma_dma_map(struct subdma_dma *d, struct subdma_transfer *t,
-		   struct scatterlist *sgl, unsigned int nents, u32 len,
-		   enum dma_data_direction dir)
+void subdma_dma_map(struct subdma_dma *d, struct subdma_transfer *t,
+		    struct scatterlist *sgl, unsigned int nents, u32 len,
+		    enum dma_data_direction dir)
 {
 	*t = (struct subdma_transfer) {
 		.sgl = sgl, .nents = nents, .dir = dir, .len = len,
 	};
 	if (!len)
-		return 0;
+		return;
 	if (subdma_sg_reachable(d, sgl, nents, len, false) &&
-	    (d->mapregs_busy || subdma_sg_windows(d, sgl, nents, len) <=
-	     DIV_ROUND_UP(len, d->mapregs_size))) {
+	    subdma_sg_windows(d, sgl, nents, len) <=
+	    DIV_ROUND_UP(len, d->mapregs_size)) {
 		t->mapped = subdma_map_sg(d->dev, sgl, nents, dir);
 		if (t->mapped &&
 		    subdma_sg_reachable(d, sgl, t->mapped, len, true)) {
 			t->cur = sgl;
-			return 0;
+			return;
 		}
 		if (t->mapped)
 			dma_unmap_sg(d->dev, sgl, nents, dir);
 		t->mapped = 0;
 	}
-	if (d->mapregs_busy)
-		return -EBUSY;
-	d->mapregs_busy = true;
 	t->bounce = true;
-	return 0;
 }
 
 /* Bytes contiguous in bus addresses from the transfer's position */
@@ -601,8 +593,6 @@ void subdma_dma_unmap(struct subdma_dma *d, struct subdma_transfer *t)
 		sg_pcopy_from_buffer(t->sgl, t->nents, &t->odd_byte, 1,
 				     t->odd_off);
 	t->odd_pending = false;
-	if (t->bounce)
-		d->mapregs_busy = false;
 	t->bounce = false;
 }
 

@@ -57,7 +57,9 @@ struct subdma_isadma_ops {
  *	each one window, aligned so that no window crosses a DMA page
  * @mapregs_dma: their bus address
  * @mapregs_size: the size of a half: the largest window of the channel
- * @mapregs_busy: a transfer holds them
+ *
+ * The host holds one command at a time, and so the map registers are
+ * always free for the next.
  */
 struct subdma_dma {
 	struct device *dev;
@@ -67,7 +69,6 @@ struct subdma_dma {
 	void *mapregs;
 	dma_addr_t mapregs_dma;
 	u32 mapregs_size;
-	bool mapregs_busy;
 };
 
 /**
@@ -148,9 +149,9 @@ int subdma_dma_init(struct subdma_dma *d, struct device *dev,
 		    const struct subdma_isadma_ops *ops, unsigned int chan);
 void subdma_dma_exit(struct subdma_dma *d);
 void subdma_dma_mask(struct subdma_dma *d);
-int subdma_dma_map(struct subdma_dma *d, struct subdma_transfer *t,
-		   struct scatterlist *sgl, unsigned int nents, u32 len,
-		   enum dma_data_direction dir);
+void subdma_dma_map(struct subdma_dma *d, struct subdma_transfer *t,
+		    struct scatterlist *sgl, unsigned int nents, u32 len,
+		    enum dma_data_direction dir);
 u32 subdma_dma_program(struct subdma_dma *d, struct subdma_transfer *t);
 u32 subdma_dma_flush(struct subdma_dma *d, struct subdma_transfer *t,
 		     u32 moved);

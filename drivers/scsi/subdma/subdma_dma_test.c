@@ -456,7 +456,6 @@ static void channel_unmap_drops_uncopied(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	sg_init_one(&sg, buf, 8192);
-	c->h->dma.mapregs_busy = true;
 	KUNIT_EXPECT_EQ(test, subdma_dma_program(&c->h->dma, &t), 8192U);
 	memset(c->mapregs, 0x3e, 8192);
 	c->dma.residue = 4096;
@@ -473,7 +472,7 @@ static void channel_unmap_drops_uncopied(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, buf[0], 0);
 	KUNIT_EXPECT_EQ(test, buf[4096], 0);
 	KUNIT_EXPECT_FALSE(test, subdma_dma_copies_pending(&t));
-	KUNIT_EXPECT_FALSE(test, c->h->dma.mapregs_busy);
+	KUNIT_EXPECT_FALSE(test, t.bounce);
 }
 
 static struct kunit_case planner_cases[] = {

@@ -428,7 +428,6 @@ static SUBDMA_QC_STATUS subdma_queuecommand(struct Scsi_Host *shost,
 	SUBDMA_QC_STATUS ret = 0;
 	unsigned long flags;
 	bool wake = false;
-	int err;
 
 	if (cmd->sc_data_direction == DMA_BIDIRECTIONAL) {
 		set_host_byte(cmd, DID_ERROR);
@@ -455,14 +454,8 @@ static SUBDMA_QC_STATUS subdma_queuecommand(struct Scsi_Host *shost,
 		subdma_complete(h, cmd);
 		return 0;
 	}
-	err = subdma_dma_map(&h->dma, &h->xfer, scsi_sglist(cmd),
-			     scsi_sg_count(cmd), scsi_bufflen(cmd),
-			     cmd->sc_data_direction);
-	if (err) {
-		h->stats.busy++;
-		ret = SCSI_MLQUEUE_HOST_BUSY;
-		goto out;
-	}
+	subdma_dma_map(&h->dma, &h->xfer, scsi_sglist(cmd), scsi_sg_count(cmd),
+		       scsi_bufflen(cmd), cmd->sc_data_direction);
 	h->cmd = cmd;
 	trace_subdma_map(h, cmd);
 	h->stats.commands++;
@@ -672,7 +665,6 @@ SUBDMA_STAT_ATTR(mapreg_bytes);
 SUBDMA_STAT_ATTR(direct_bytes);
 SUBDMA_STAT_ATTR(odd_bytes);
 SUBDMA_STAT_ATTR(residual_bytes);
-SUBDMA_STAT_ATTR(busy);
 SUBDMA_STAT_ATTR(aborts);
 SUBDMA_STAT_ATTR(device_resets);
 SUBDMA_STAT_ATTR(bus_resets);
@@ -687,7 +679,6 @@ static struct attribute *subdma_host_attrs[] = {
 	&subdma_stat_direct_bytes.attr.attr,
 	&subdma_stat_odd_bytes.attr.attr,
 	&subdma_stat_residual_bytes.attr.attr,
-	&subdma_stat_busy.attr.attr,
 	&subdma_stat_aborts.attr.attr,
 	&subdma_stat_device_resets.attr.attr,
 	&subdma_stat_bus_resets.attr.attr,

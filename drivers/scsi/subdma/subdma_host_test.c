@@ -311,26 +311,6 @@ static void mapregs_copy_back_moved(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->h->stats.mapreg_bytes, 100ULL);
 }
 
-static void mapregs_busy_returns_busy(struct kunit *test)
-{
-	struct sdt_ctx *c = test->priv;
-	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 512, DMA_FROM_DEVICE,
-					    NULL);
-
-	sdt_setup_channel(c, 5);
-	c->h->dma.mapregs_busy = true;
-	/* an odd-address buffer on a 16-bit channel needs the map registers */
-	sg_set_buf(scsi_sglist(cmd), (u8 *)sg_virt(scsi_sglist(cmd)) + 1, 511);
-	cmd->sdb.length = 511;
-	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), SCSI_MLQUEUE_HOST_BUSY);
-	KUNIT_EXPECT_EQ(test, c->done_calls, 0U);
-	KUNIT_EXPECT_EQ(test, c->h->stats.busy, 1ULL);
-	sdt_expect_log(test, "");
-	c->h->dma.mapregs_busy = false;
-	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
-	sdt_expect_log(test, "SPA");
-}
-
 static void mapregs_released_after_command(struct kunit *test)
 {
 	struct sdt_ctx *c = test->priv;
@@ -341,9 +321,8 @@ static void mapregs_released_after_command(struct kunit *test)
 	sg_set_buf(scsi_sglist(cmd), (u8 *)sg_virt(scsi_sglist(cmd)) + 1, 511);
 	sdt_queue(c, cmd);
 	KUNIT_EXPECT_TRUE(test, c->h->xfer.bounce);
-	KUNIT_EXPECT_TRUE(test, c->h->dma.mapregs_busy);
 	sdt_window_end(c, 510, SUBDMA_ISR_DONE);
-	KUNIT_EXPECT_FALSE(test, c->h->dma.mapregs_busy);
+	KUNIT_EXPECT_FALSE(test, c->h->xfer.bounce);
 }
 
 /* ---------------------------------------------------------------------
@@ -365,7 +344,7 @@ static void error_abort_before_window(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->done_calls, 0U);
 	KUNIT_EXPECT_EQ(test, c->h->xfer.done, 0U);
 	KUNIT_EXPECT_FALSE(test, c->dma.enabled);
-	KUNIT_EXPECT_FALSE(test, c->h->dma.mapregs_busy);
+	KUNIT_EXPECT_FALSE(test, c->h->xfer.bounce);
 	KUNIT_EXPECT_NE(test, data[0], 0x99);
 	KUNIT_EXPECT_PTR_EQ(test, c->h->cmd, NULL);
 	KUNIT_EXPECT_EQ(test, c->h->stats.aborts, 1ULL);
@@ -719,7 +698,7 @@ static void error_adapter_busy_at_submit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, host_byte(cmd->result), DID_BUS_BUSY);
 	KUNIT_EXPECT_EQ(test, c->adapter.last_cmd, SUBDMA_CMD_ABORT);
 	KUNIT_EXPECT_PTR_EQ(test, c->h->cmd, NULL);
-	KUNIT_EXPECT_FALSE(test, c->h->dma.mapregs_busy);
+	KUNIT_EXPECT_FALSE(test, c->h->xfer.bounce);
 	/* the abort's RESET interrupt comes and goes */
 	flush_work(&c->adapter.irq_work);
 	/* idle again: the next command goes through */
@@ -1224,7 +1203,7 @@ static void pipeline_abort_while_copying(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, data[SZ_64K - 1], 0x6d);
 	KUNIT_EXPECT_EQ(test, c->done_calls, 0U);
 	KUNIT_EXPECT_FALSE(test, c->dma.enabled);
-	KUNIT_EXPECT_FALSE(test, c->h->dma.mapregs_busy);
+	KUNIT_EXPECT_FALSE(test, c->h->xfer.bounce);
 	KUNIT_EXPECT_PTR_EQ(test, c->h->cmd, NULL);
 	awc = NULL;
 }
@@ -1279,7 +1258,6 @@ static struct kunit_case order_cases[] = {
 static struct kunit_case mapregs_cases[] = {
 	KUNIT_CASE(mapregs_copy_in),
 	KUNIT_CASE(mapregs_copy_back_moved),
-	KUNIT_CASE(mapregs_busy_returns_busy),
 	KUNIT_CASE(mapregs_released_after_command),
 	KUNIT_CASE(mapregs_full_16bit_window),
 	KUNIT_CASE(mapregs_odd_segments_16bit),

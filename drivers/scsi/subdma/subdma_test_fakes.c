@@ -42,7 +42,7 @@ static void note_done(struct sdt_ctx *c)
 	while (try_wait_for_completion(&c->completed)) {
 		c->done_calls++;
 		/* strictly after the flush and the unmap */
-		c->unmapped_at_done = !h->dma.mapregs_busy &&
+		c->unmapped_at_done = !h->xfer.bounce &&
 				      !h->xfer.win_programmed &&
 				      !h->xfer.mapped;
 		log_append(&c->log, 'D');
@@ -260,7 +260,6 @@ void sdt_setup_channel(struct sdt_ctx *c, unsigned int chan)
 				    SUBDMA_WINDOW_MAX_8BIT;
 	d->mapregs_dma = d->wide ? MAPREGS_16BIT : MAPREGS_8BIT;
 	d->mapregs = c->mapregs;
-	d->mapregs_busy = false;
 	c->dma.chan = chan;
 }
 

@@ -91,7 +91,7 @@ guarded() {
 			cat "/proc/$pid/stack"
 			dmesg | tail -n 20
 			for hs in /sys/class/scsi_host/host*; do
-				echo "${hs##*/}: $(cat "$hs/state") commands $(cat "$hs/commands") busy $(cat "$hs/busy") aborts $(cat "$hs/aborts")"
+				echo "${hs##*/}: $(cat "$hs/state") commands $(cat "$hs/commands") aborts $(cat "$hs/aborts")"
 			done
 		} >/dev/console 2>&1
 		return 124
