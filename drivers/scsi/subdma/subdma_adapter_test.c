@@ -65,6 +65,7 @@ static void protocol_arm_encoding(struct kunit *test)
 {
 	struct sdt_ctx *c = test->priv;
 
+	c->adapter.busy = true;		/* in a command's data phase */
 	subdma_adapter_arm(&c->h->adapter, 0x20000);
 	KUNIT_EXPECT_EQ(test, sdt_reg32(c, SUBDMA_REG_WIN_LEN), 0x20000U);
 	KUNIT_EXPECT_EQ(test, c->adapter.last_cmd, SUBDMA_CMD_ARM);

@@ -103,23 +103,4 @@
 #define SUBDMA_BUS_DMA_OFFSET(cpu_less_bus)	.offset = (cpu_less_bus)
 #endif
 
-/*
- * KUnit's static stubs, with which a test stands in for a function that
- * calls KUNIT_STATIC_STUB_REDIRECT(), came in 6.3.  Before, the redirect
- * does nothing and subdma_kunit_stub() skips the test that needs one.
- */
-#if SUBDMA_KERNEL_AT_LEAST(6, 3)
-#include <kunit/static_stub.h>
-#define subdma_kunit_stub(test, real, replacement)			\
-	kunit_activate_static_stub(test, real, replacement)
-#else
-#define KUNIT_STATIC_STUB_REDIRECT(real_fn_name, args...)	do { } while (0)
-#define subdma_kunit_stub(test, real, replacement)			\
-	do {								\
-		(void)(real);						\
-		(void)(replacement);					\
-		kunit_skip(test, "KUnit has static stubs since 6.3");	\
-	} while (0)
-#endif
-
 #endif /* SUBDMA_COMPAT_H */

@@ -186,27 +186,20 @@ static unsigned int subdma_sg_windows(struct subdma_dma *d,
 	return windows;
 }
 
-/**
- * subdma_map_sg() - dma_map_sg(), where a KUnit test can stand in for it
- * @dev: the adapter's device
- * @sgl: the command's scatterlist
- * @nents: its entries
- * @dir: direction
- *
- * A real kernel fails a mapping only with a warning of its own; a test
- * of what the driver does then replaces this function instead.
- *
- * Return: the entries mapped, 0 when the mapping failed.
+/*
+ * dma_map_sg(): a real kernel fails a mapping only with a warning of its
+ * own, so a test of what the driver does then stands in for it
  */
-VISIBLE_IF_KUNIT unsigned int subdma_map_sg(struct device *dev,
-					    struct scatterlist *sgl,
-					    unsigned int nents,
-					    enum dma_data_direction dir)
+static unsigned int subdma_map_sg(struct subdma_dma *d,
+				  struct scatterlist *sgl, unsigned int nents,
+				  enum dma_data_direction dir)
 {
-	KUNIT_STATIC_STUB_REDIRECT(subdma_map_sg, dev, sgl, nents, dir);
-	return dma_map_sg(dev, sgl, nents, dir);
+	const struct subdma_seams *seams = subdma_seams(d);
+
+	if (seams && seams->map_sg)
+		return seams->map_sg(d->dev, sgl, nents, dir);
+	return dma_map_sg(d->dev, sgl, nents, dir);
 }
-EXPORT_SYMBOL_IF_KUNIT(subdma_map_sg);
 
 /**
  * subdma_dma_map() - prepare a command's data for the channel
@@ -237,7 +230,7 @@ void subdma_dma_map(struct subdma_dma *d, struct subdma_transfer *t,
 	if (subdma_sg_reachable(d, sgl, nents, len, false) &&
 	    subdma_sg_windows(d, sgl, nents, len) <=
 	    DIV_ROUND_UP(len, d->mapregs_size)) {
-		t->mapped = subdma_map_sg(d->dev, sgl, nents, dir);
+		t->mapped = subdma_map_sg(d, sgl, nents, dir);
 		if (t->mapped &&
 		    subdma_sg_reachable(d, sgl, t->mapped, len, true)) {
 			t->cur = sgl;
@@ -530,10 +523,14 @@ EXPORT_SYMBOL_IF_KUNIT(subdma_dma_copy_next);
 void subdma_dma_copy(struct subdma_dma *d, struct subdma_transfer *t,
 		     unsigned int half)
 {
+	const struct subdma_seams *seams = subdma_seams(d);
 	const struct subdma_half *hf = &t->half[half];
 	void *buf = d->mapregs + half * d->mapregs_size;
 
-	KUNIT_STATIC_STUB_REDIRECT(subdma_dma_copy, d, t, half);
+	if (seams && seams->copy) {
+		seams->copy(d, t, half);
+		return;
+	}
 	if (t->dir == DMA_FROM_DEVICE)
 		sg_pcopy_from_buffer(t->sgl, t->nents, buf, hf->len, hf->off);
 	else

@@ -16,6 +16,8 @@
 #include <linux/types.h>
 
 struct device;
+struct subdma_dma;
+struct subdma_transfer;
 
 /* What the page registers reach: 24 address bits */
 #define SUBDMA_DMA_LIMIT	SZ_16M
@@ -48,6 +50,25 @@ struct subdma_isadma_ops {
 };
 
 /**
+ * struct subdma_seams - where a KUnit test stands in for the kernel
+ * @map_sg: for dma_map_sg()
+ * @copy: for a copy through the map registers (subdma_dma_copy())
+ * @wake_thread: for irq_wake_thread(), the interrupt thread's wake-up
+ * @handing_back: told of a command the interrupt thread let go of,
+ *	before it completes it
+ *
+ * A seam left NULL is the real thing.  Outside KUnit there are none.
+ */
+struct subdma_seams {
+	unsigned int (*map_sg)(struct device *dev, struct scatterlist *sgl,
+			       unsigned int nents, enum dma_data_direction dir);
+	void (*copy)(struct subdma_dma *d, struct subdma_transfer *t,
+		     unsigned int half);
+	void (*wake_thread)(void *host);
+	void (*handing_back)(void *host, void *cmd);
+};
+
+/**
  * struct subdma_dma - one DMA channel and its map registers
  * @dev: device the memory is mapped for (24-bit DMA mask)
  * @ops: the 8237
@@ -57,6 +78,7 @@ struct subdma_isadma_ops {
  *	each one window, aligned so that no window crosses a DMA page
  * @mapregs_dma: their bus address
  * @mapregs_size: the size of a half: the largest window of the channel
+ * @seams: KUnit's stand-ins; NULL outside the tests
  *
  * The host holds one command at a time, and so the map registers are
  * always free for the next.
@@ -69,7 +91,15 @@ struct subdma_dma {
 	void *mapregs;
 	dma_addr_t mapregs_dma;
 	u32 mapregs_size;
+	const struct subdma_seams *seams;
 };
+
+/* The channel's seams, NULL outside KUnit: each one left NULL is real */
+static inline const struct subdma_seams *
+subdma_seams(const struct subdma_dma *d)
+{
+	return IS_ENABLED(CONFIG_KUNIT) ? d->seams : NULL;
+}
 
 /**
  * enum subdma_half_state - what one half of the map registers holds
@@ -167,8 +197,6 @@ int subdma_dma_pio_byte(struct subdma_transfer *t, u8 *byte);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 u32 subdma_window_len(dma_addr_t addr, u32 avail, bool wide);
-unsigned int subdma_map_sg(struct device *dev, struct scatterlist *sgl,
-			   unsigned int nents, enum dma_data_direction dir);
 #endif
 
 #endif /* SUBDMA_DMA_H */

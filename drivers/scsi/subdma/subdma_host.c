@@ -195,8 +195,12 @@ static bool subdma_copy_due(struct subdma_host *h)
 /* Have the interrupt thread make the copies due (h->lock not held) */
 static void subdma_wake_thread(struct subdma_host *h)
 {
+	const struct subdma_seams *seams = subdma_seams(&h->dma);
+
+	if (seams && seams->wake_thread)
+		seams->wake_thread(h);
 	/* IRQ 0 is never an ISA adapter's: no interrupt is wired yet */
-	if (h->shost->irq)
+	else if (h->shost->irq)
 		irq_wake_thread(h->shost->irq, h);
 }
 
@@ -401,12 +405,16 @@ EXPORT_SYMBOL_IF_KUNIT(subdma_interrupt);
  */
 VISIBLE_IF_KUNIT irqreturn_t subdma_interrupt_thread(int irq, void *data)
 {
+	const struct subdma_seams *seams;
 	struct subdma_host *h = data;
 	struct scsi_cmnd *done;
 
 	mutex_lock(&h->copy_mutex);
 	done = subdma_drain(h);
 	mutex_unlock(&h->copy_mutex);
+	seams = subdma_seams(&h->dma);
+	if (done && seams && seams->handing_back)
+		seams->handing_back(h, done);
 	if (done) {
 		/*
 		 * The block layer completes in a softirq that it raises: run

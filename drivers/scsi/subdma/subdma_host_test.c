@@ -206,7 +206,7 @@ static void order_failed_mapping(struct kunit *test)
 	struct scsi_cmnd *cmd;
 	u8 *data;
 
-	subdma_kunit_stub(test, subdma_map_sg, map_sg_fails);
+	c->seams.map_sg = map_sg_fails;
 	c->dev->coherent_dma_mask = DMA_BIT_MASK(24);
 	c->dev->dma_mask = &c->dev->coherent_dma_mask;
 	cmd = sdt_new_cmd_at(test, WRITE_10, 4096, DMA_TO_DEVICE, &data, true);
@@ -285,6 +285,8 @@ static void mapregs_copy_in(struct kunit *test)
 
 	memset(data, 0x77, 1000);
 	sdt_queue(c, cmd);
+	/* queuecommand copies nothing itself: it wakes the thread */
+	KUNIT_EXPECT_EQ(test, c->wakes, 1U);
 	KUNIT_EXPECT_TRUE(test, c->h->xfer.bounce);
 	KUNIT_EXPECT_EQ(test, ((u8 *)c->mapregs)[0], 0x77);
 	KUNIT_EXPECT_EQ(test, ((u8 *)c->mapregs)[999], 0x77);
@@ -616,6 +618,7 @@ static void error_timeout_polls(struct kunit *test)
 	pending_done(c, 512);
 	/* it waits only for its copy, which the thread it wakes makes */
 	KUNIT_EXPECT_EQ(test, t->eh_timed_out(cmd), SUBDMA_EH_RESET_TIMER);
+	KUNIT_EXPECT_EQ(test, c->wakes, 1U);
 	sdt_expect_log(test, "SPAF");
 	sdt_thread(c);
 	sdt_expect_log(test, "SPAFD");
@@ -638,15 +641,17 @@ static void error_stuck_line(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, t->eh_timed_out);
 	c->adapter.regs[SUBDMA_REG_CTRL] = SUBDMA_CTRL_IRQ_ENABLE;
-	c->adapter.stuck = SUBDMA_ISR_ERROR;
+	c->adapter.stuck = SUBDMA_ISR_RESET;
 	sdt_queue(c, cmd);
 	KUNIT_EXPECT_EQ(test, sdt_interrupt(c), IRQ_HANDLED);
-	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
 	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_CTRL], 0);
 	c->adapter.stuck = 0;
-	t->eh_timed_out(cmd);
+	pending_done(c, 512);
+	KUNIT_EXPECT_EQ(test, t->eh_timed_out(cmd), SUBDMA_EH_RESET_TIMER);
 	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_CTRL],
 			SUBDMA_CTRL_IRQ_ENABLE | SUBDMA_CTRL_HOLD_LAST);
+	sdt_thread(c);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
 	/* the next command works */
 	cmd = sdt_new_cmd(test, READ_10, 512, DMA_FROM_DEVICE, NULL);
 	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
@@ -1130,7 +1135,7 @@ static void pipeline_reset_finds_end_during_copy(struct kunit *test)
 					    DMA_FROM_DEVICE, &data);
 
 	ends_ctx = c;
-	subdma_kunit_stub(test, subdma_dma_copy, ends_during_copy);
+	c->seams.copy = ends_during_copy;
 	sdt_queue(c, cmd);
 	memset(sdt_window_data(c), 0x71, SZ_64K);
 	sdt_window_end_hard(c, SZ_64K, 0);
@@ -1151,16 +1156,20 @@ struct abort_while_copying {
 	struct sdt_ctx *c;
 	struct scsi_cmnd *cmd;
 	struct work_struct work;
+	struct task_struct *task;
 	struct completion done;
 	int ret;
-	bool waited;
+	bool ended_first;
 };
 
 static struct abort_while_copying *awc;
 
 static void awc_abort(struct work_struct *work)
 {
-	awc->ret = sdt_eh(awc->c, awc->cmd, 0);
+	const struct scsi_host_template *t = awc->c->h->shost->hostt;
+
+	WRITE_ONCE(awc->task, current);
+	awc->ret = t->eh_abort_handler(awc->cmd);
 	complete(&awc->done);
 }
 
@@ -1170,10 +1179,12 @@ static void awc_copy(struct subdma_dma *d, struct subdma_transfer *t,
 	const struct subdma_half *hf = &t->half[half];
 
 	schedule_work(&awc->work);
-	/* the abort must wait for the copy, which holds the buffer */
-	awc->waited = !wait_for_completion_timeout(&awc->done, HZ / 5);
+	/* the abort goes as far as it can while the copy holds the buffer */
+	sdt_wait_blocked(&awc->done, &awc->task);
+	awc->ended_first = completion_done(&awc->done);
 	sg_pcopy_from_buffer(t->sgl, t->nents, d->mapregs +
 			     half * d->mapregs_size, hf->len, hf->off);
+	sdt_note(awc->c, 'C');
 }
 
 static void pipeline_abort_while_copying(struct kunit *test)
@@ -1189,16 +1200,16 @@ static void pipeline_abort_while_copying(struct kunit *test)
 	awc->cmd = cmd;
 	INIT_WORK(&awc->work, awc_abort);
 	init_completion(&awc->done);
-	subdma_kunit_stub(test, subdma_dma_copy, awc_copy);
+	c->seams.copy = awc_copy;
 	sdt_queue(c, cmd);
 	memset(sdt_window_data(c), 0x6d, SZ_64K);
 	sdt_window_end_hard(c, SZ_64K, 0);
 	sdt_thread(c);
 	flush_work(&awc->work);
-	KUNIT_EXPECT_TRUE(test, awc->waited);
+	KUNIT_EXPECT_FALSE(test, awc->ended_first);
 	KUNIT_EXPECT_EQ(test, awc->ret, SUCCESS);
-	/* the copy whole, then the abort: the window flushed, the data let go */
-	sdt_expect_log(test, "SPAFPAXF");
+	/* the copy (C) whole, then the abort: the window flushed, the data let go */
+	sdt_expect_log(test, "SPAFPACXF");
 	KUNIT_EXPECT_EQ(test, data[0], 0x6d);
 	KUNIT_EXPECT_EQ(test, data[SZ_64K - 1], 0x6d);
 	KUNIT_EXPECT_EQ(test, c->done_calls, 0U);

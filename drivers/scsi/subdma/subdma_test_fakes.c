@@ -9,6 +9,7 @@
 #include <linux/device.h>
 #include <linux/list.h>
 #include <linux/random.h>
+#include <linux/sched.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -162,13 +163,31 @@ void sdt_set_reg32(struct sdt_ctx *c, unsigned int reg, u32 val)
 	put_unaligned_le32(val, &c->adapter.regs[reg]);
 }
 
+/* The interrupt thread, as the kernel runs it once woken */
+static void run_thread(struct sdt_ctx *c)
+{
+	c->woken = false;
+	subdma_interrupt_thread(0, c->h);
+}
+
+/* irq_wake_thread(): counted, and run where the test's step ends */
+static void fake_wake_thread(void *host)
+{
+	KUNIT_EXPECT_PTR_EQ(current_ctx->dma.test, host, current_ctx->h);
+	current_ctx->wakes++;
+	current_ctx->woken = true;
+}
+
 /* The kernel's part: the thread runs when the handler wakes it */
 static irqreturn_t fake_irq(struct subdma_host *h)
 {
+	struct sdt_ctx *c = current_ctx;
 	irqreturn_t ret = subdma_interrupt(0, h);
 
 	if (ret == IRQ_WAKE_THREAD)
-		subdma_interrupt_thread(0, h);
+		c->woken = true;
+	if (c->woken)
+		run_thread(c);
 	return ret;
 }
 
@@ -177,25 +196,61 @@ static void fake_irq_work(struct work_struct *work)
 	fake_irq(adapter->h);
 }
 
+/* The causes ISR shows */
+static u8 fake_isr(void)
+{
+	return adapter->regs[SUBDMA_REG_ISR] | adapter->stuck;
+}
+
+/* STATUS.BUSY: a command runs, and has not ended with DONE or ERROR */
+static bool fake_busy(void)
+{
+	return adapter->busy &&
+	       !(fake_isr() & (SUBDMA_ISR_DONE | SUBDMA_ISR_ERROR));
+}
+
+/* ARM as the data sheet checks it: late, ignored; in no data phase, refused */
+static void fake_arm(void)
+{
+	log_step(adapter->log, 'A');
+	if (fake_busy() || fake_isr() & (SUBDMA_ISR_DONE | SUBDMA_ISR_ERROR))
+		return;
+	adapter->refused_arms++;
+	adapter->regs[SUBDMA_REG_ERROR] = SUBDMA_ERR_NOT_DATA_PHASE;
+	adapter->regs[SUBDMA_REG_ISR] |= SUBDMA_ISR_ILLEGAL;
+}
+
 static void fake_command(u8 cmd)
 {
 	adapter->last_cmd = cmd;
 	switch (cmd) {
 	case SUBDMA_CMD_SUBMIT:
 		log_step(adapter->log, 'S');
+		adapter->busy = true;
+		adapter->cmd_target = adapter->regs[SUBDMA_REG_TARGET] &
+				      SUBDMA_TARGET_ID_MASK;
 		if (adapter->done_at_submit)
 			adapter->regs[SUBDMA_REG_ISR] |= SUBDMA_ISR_DONE;
 		break;
 	case SUBDMA_CMD_ARM:
-		log_step(adapter->log, 'A');
+		fake_arm();
 		break;
-	case SUBDMA_CMD_ABORT:
 	case SUBDMA_CMD_DEVICE_RESET:
+		if ((adapter->regs[SUBDMA_REG_TARGET] & SUBDMA_TARGET_ID_MASK) ==
+		    adapter->cmd_target || adapter->ends_at_reset)
+			adapter->busy = false;
+		fallthrough;
+	case SUBDMA_CMD_ABORT:
 	case SUBDMA_CMD_BUS_RESET:
 	case SUBDMA_CMD_ADAPTER_RESET:
 		log_step(adapter->log, 'X');
-		/* the command's causes go with it; RESET follows */
-		adapter->regs[SUBDMA_REG_ISR] = SUBDMA_ISR_RESET;
+		if (cmd != SUBDMA_CMD_DEVICE_RESET)
+			adapter->busy = false;
+		/* with no command left, the causes go; RESET follows */
+		if (!fake_busy())
+			adapter->regs[SUBDMA_REG_ISR] &= SUBDMA_ISR_ILLEGAL |
+							 SUBDMA_ISR_RESET;
+		adapter->regs[SUBDMA_REG_ISR] |= SUBDMA_ISR_RESET;
 		schedule_work(&adapter->irq_work);
 		break;
 	case SUBDMA_CMD_CLEAR_FIFO:
@@ -212,7 +267,11 @@ static u8 fake_read(struct subdma_adapter *a, unsigned int reg)
 	case SUBDMA_REG_FIFO:
 		return adapter->sense[adapter->sense_pos++];
 	case SUBDMA_REG_ISR:
-		return adapter->regs[reg] | adapter->stuck;
+		if (++adapter->isr_reads == adapter->raise_at_read)
+			adapter->regs[reg] |= adapter->raise;
+		return fake_isr();
+	case SUBDMA_REG_STATUS:
+		return adapter->regs[reg] | (fake_busy() ? SUBDMA_STATUS_BUSY : 0);
 	case SUBDMA_REG_ODD_BYTE:
 		log_step(adapter->log, 'O');
 		break;
@@ -229,6 +288,9 @@ static void fake_write(struct subdma_adapter *a, unsigned int reg, u8 val)
 		fake_command(val);
 		return;
 	case SUBDMA_REG_ISR:
+		/* the command that ended is gone once its end is taken */
+		if (val & fake_isr() & (SUBDMA_ISR_DONE | SUBDMA_ISR_ERROR))
+			adapter->busy = false;
 		adapter->regs[reg] &= ~val;
 		return;
 	case SUBDMA_REG_FIFO:
@@ -293,6 +355,8 @@ int sdt_init(struct kunit *test)
 	c->h = subdma_host_alloc(c->dev, &regs);
 	KUNIT_ASSERT_NOT_NULL(test, c->h);
 	c->h->shost->eh_action = &c->completed;
+	c->seams.wake_thread = fake_wake_thread;
+	c->h->dma.seams = &c->seams;
 	c->adapter.h = c->h;
 	sdt_setup_channel(c, 1);
 	test->priv = c;
@@ -307,6 +371,8 @@ void sdt_exit(struct kunit *test)
 	for (i = 0; i < c->npages; i++)
 		__free_pages(c->pages[i], c->orders[i]);
 	flush_work(&c->adapter.irq_work);
+	/* whatever the test did, the driver never armed in the wrong phase */
+	KUNIT_EXPECT_EQ(test, c->adapter.refused_arms, 0U);
 	subdma_host_put(c->h);
 	root_device_unregister(c->dev);
 	dma8237 = NULL;
@@ -418,17 +484,14 @@ struct scsi_cmnd *sdt_new_cmd(struct kunit *test, u8 opcode, u32 len,
 	return sdt_new_cmd_at(test, opcode, len, dir, data, false);
 }
 
-/*
- * queuecommand, and the interrupt thread it wakes when copies are due (a
- * host with no interrupt wired wakes none: run it, as a spurious wake-up
- * would, which must do no harm)
- */
+/* queuecommand, and the interrupt thread if it woke it */
 int sdt_queue(struct sdt_ctx *c, struct scsi_cmnd *cmd)
 {
 	int ret = c->h->shost->hostt->queuecommand(c->h->shost, cmd);
 
 	note_done(c);
-	sdt_thread(c);
+	if (c->woken)
+		sdt_thread(c);
 	return ret;
 }
 
@@ -441,9 +504,10 @@ irqreturn_t sdt_hard_interrupt(struct sdt_ctx *c)
 	return ret;
 }
 
+/* The interrupt thread runs, woken or not: a spurious run does no harm */
 void sdt_thread(struct sdt_ctx *c)
 {
-	subdma_interrupt_thread(0, c->h);
+	run_thread(c);
 	note_done(c);
 }
 
@@ -496,6 +560,31 @@ void sdt_expect_log(struct kunit *test, const char *want)
 
 	note_done(c);
 	KUNIT_EXPECT_STREQ(test, c->log.s, want);
+}
+
+/* A step of the test's own in the log, among the driver's */
+void sdt_note(struct sdt_ctx *c, char step)
+{
+	log_step(&c->log, step);
+}
+
+/*
+ * Wait until the work on @task (set once it runs) has finished, @done,
+ * or sleeps: either way it can go no further on its own.  No delay
+ * stands for an order here.
+ */
+void sdt_wait_blocked(struct completion *done, struct task_struct **task)
+{
+	struct task_struct *t;
+
+	for (;;) {
+		if (completion_done(done))
+			return;
+		t = READ_ONCE(*task);
+		if (t && !task_is_running(t))
+			return;
+		schedule_timeout_uninterruptible(1);
+	}
 }
 
 /* Error handling as the midlayer calls it: 0 abort, 1 device, 2 bus, 3 host */

@@ -57,6 +57,14 @@ struct fake_adapter {
 	u8 last_cmd;
 	bool done_at_submit;	/* the command ends before its window */
 	u8 stuck;		/* causes that acknowledging does not clear */
+	bool busy;		/* a command runs, from SUBMIT to its end */
+	unsigned int cmd_target;	/* ... for this target */
+	/* it ends as another target is reset, which discards its DONE */
+	bool ends_at_reset;
+	unsigned int refused_arms;	/* ARMs in no data phase (ILLEGAL) */
+	unsigned int isr_reads;
+	unsigned int raise_at_read;	/* on this ISR read (from 1), ... */
+	u8 raise;			/* ... these causes come */
 	struct work_struct irq_work;
 	struct subdma_host *h;
 };
@@ -79,6 +87,9 @@ struct sdt_ctx {
 	struct completion completed;
 	unsigned int done_calls;
 	bool unmapped_at_done;
+	struct subdma_seams seams;
+	unsigned int wakes;	/* the driver woke the interrupt thread */
+	bool woken;		/* ... and it has not run since */
 };
 
 int sdt_init(struct kunit *test);
@@ -100,5 +111,7 @@ irqreturn_t sdt_window_end_hard(struct sdt_ctx *c, u32 moved, u8 more);
 void sdt_raise(struct sdt_ctx *c, u8 isr);
 int sdt_eh(struct sdt_ctx *c, struct scsi_cmnd *cmd, int which);
 void sdt_expect_log(struct kunit *test, const char *want);
+void sdt_note(struct sdt_ctx *c, char step);
+void sdt_wait_blocked(struct completion *done, struct task_struct **task);
 
 #endif /* SUBDMA_TEST_FAKES_H */
