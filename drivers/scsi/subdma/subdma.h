@@ -11,6 +11,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <scsi/scsi_host.h>
 
 #include "subdma_adapter.h"
@@ -67,6 +68,9 @@ struct subdma_stats {
  *	causes did not clear; the error handler unmasks it
  * @removing: the host is going away: no error handler touches the
  *	adapter any more
+ * @handing_back: commands the interrupt handler, its thread or the timeout
+ *	let go of and have not passed to scsi_done() yet
+ * @handed_back: woken when @handing_back falls to 0
  * @eh_mutex: one abort or reset at a time (error handler or ioctl)
  * @copy_mutex: held by whoever copies through the map registers outside
  *	@lock: the interrupt thread, or the error handler before it lets go
@@ -86,6 +90,8 @@ struct subdma_host {
 	struct subdma_transfer xfer;
 	bool line_masked;
 	bool removing;
+	unsigned int handing_back;
+	wait_queue_head_t handed_back;
 	struct mutex eh_mutex;	/* see the kernel-doc above */
 	struct mutex copy_mutex;	/* see the kernel-doc above */
 	struct completion reset_done;

@@ -29,7 +29,8 @@
  * copies with h->lock dropped and h->copy_mutex held; the error handler
  * takes that mutex before it lets go of a command, so that no copy runs
  * into a buffer handed back.  scsi_done() is called after h->lock is
- * dropped.
+ * dropped; the error handler returns only once every command another
+ * context let go of has been passed to it (h->handing_back).
  */
 
 #include <kunit/visibility.h>
@@ -178,12 +179,51 @@ static struct scsi_cmnd *subdma_release(struct subdma_host *h)
 	return cmd;
 }
 
-/* Let go of a command that ended, once its copies are made; else NULL */
+/*
+ * Let go of a command that ended, once its copies are made; else NULL.
+ * The caller hands it back with subdma_hand_back().
+ */
 static struct scsi_cmnd *subdma_reap(struct subdma_host *h)
 {
 	if (!h->cmd || !h->ended || subdma_dma_copies_pending(&h->xfer))
 		return NULL;
+	h->handing_back++;
 	return subdma_release(h);
+}
+
+/* Complete a command subdma_reap() let go of (h->lock not held) */
+static void subdma_hand_back(struct subdma_host *h, struct scsi_cmnd *cmd)
+{
+	unsigned long flags;
+	bool all;
+
+	subdma_complete(h, cmd);
+	spin_lock_irqsave(&h->lock, flags);
+	all = !--h->handing_back;
+	spin_unlock_irqrestore(&h->lock, flags);
+	if (all)
+		wake_up_all(&h->handed_back);
+}
+
+static bool subdma_all_handed_back(struct subdma_host *h)
+{
+	unsigned long flags;
+	bool all;
+
+	spin_lock_irqsave(&h->lock, flags);
+	all = !h->handing_back;
+	spin_unlock_irqrestore(&h->lock, flags);
+	return all;
+}
+
+/*
+ * For the error handler, before it returns: a command another context
+ * let go of is completed first.  Else the midlayer could retry it, and
+ * the late scsi_done() would complete the retry while its data moves.
+ */
+static void subdma_wait_handed_back(struct subdma_host *h)
+{
+	wait_event(h->handed_back, subdma_all_handed_back(h));
 }
 
 /* Whether the interrupt thread has copies to make */
@@ -385,7 +425,7 @@ VISIBLE_IF_KUNIT irqreturn_t subdma_interrupt(int irq, void *data)
 	spin_unlock_irqrestore(&h->lock, flags);
 
 	if (done)
-		subdma_complete(h, done);
+		subdma_hand_back(h, done);
 	if (wake)
 		return IRQ_WAKE_THREAD;
 	return seen && seen <= SUBDMA_ISR_ALL ? IRQ_HANDLED : IRQ_NONE;
@@ -422,7 +462,7 @@ VISIBLE_IF_KUNIT irqreturn_t subdma_interrupt_thread(int irq, void *data)
 		 * leave it to a thread of its own
 		 */
 		local_bh_disable();
-		subdma_complete(h, done);
+		subdma_hand_back(h, done);
 		local_bh_enable();
 	}
 	return IRQ_HANDLED;
@@ -512,7 +552,7 @@ static enum subdma_timeout_action subdma_eh_timed_out(struct scsi_cmnd *cmd)
 	}
 	spin_unlock_irqrestore(&h->lock, flags);
 	if (done)
-		subdma_complete(h, done);
+		subdma_hand_back(h, done);
 	if (wake)
 		subdma_wake_thread(h);
 	return ended ? SUBDMA_EH_RESET_TIMER : SUBDMA_EH_NOT_HANDLED;
@@ -553,7 +593,8 @@ static int subdma_eh_run(struct subdma_host *h, u8 op, int target,
 		mutex_unlock(&h->copy_mutex);
 		mutex_unlock(&h->eh_mutex);
 		if (done)
-			subdma_complete(h, done);
+			subdma_hand_back(h, done);
+		subdma_wait_handed_back(h);
 		return SUCCESS;
 	}
 	(*count)++;
@@ -574,7 +615,7 @@ static int subdma_eh_run(struct subdma_host *h, u8 op, int target,
 	mutex_unlock(&h->copy_mutex);
 
 	if (done)
-		subdma_complete(h, done);
+		subdma_hand_back(h, done);
 	if (released && op != SUBDMA_CMD_ABORT) {
 		set_host_byte(released, DID_RESET);
 		subdma_complete(h, released);
@@ -587,10 +628,11 @@ static int subdma_eh_run(struct subdma_host *h, u8 op, int target,
 		spin_unlock_irqrestore(&h->lock, flags);
 		mutex_unlock(&h->copy_mutex);
 		if (done)
-			subdma_complete(h, done);
+			subdma_hand_back(h, done);
 		left = completion_done(&h->reset_done);
 	}
 	mutex_unlock(&h->eh_mutex);
+	subdma_wait_handed_back(h);
 	if (!left)
 		dev_err(h->dev, "adapter did not finish command 0x%02x\n", op);
 	return left ? SUCCESS : FAILED;
@@ -738,6 +780,7 @@ subdma_host_alloc(struct device *dev, const struct subdma_adapter *adapter)
 	spin_lock_init(&h->lock);
 	mutex_init(&h->eh_mutex);
 	mutex_init(&h->copy_mutex);
+	init_waitqueue_head(&h->handed_back);
 	init_completion(&h->reset_done);
 	return h;
 }

@@ -1220,6 +1220,91 @@ static void pipeline_abort_while_copying(struct kunit *test)
 }
 
 /*
+ * A command that timed out ends a moment later: the thread lets go of it
+ * and, before it passes it to scsi_done(), the abort comes.  The abort
+ * finds nothing to abort, but must not return before the command is
+ * completed: the midlayer would retry it, and the late completion would
+ * end the retry.
+ */
+struct hand_back_race {
+	struct sdt_ctx *c;
+	struct scsi_cmnd *cmd;
+	struct work_struct thread;
+	struct work_struct abort;
+	struct task_struct *abort_task;
+	struct completion reaped;
+	struct completion go;
+	struct completion aborted;
+	int ret;
+	bool done_at_return;
+};
+
+static struct hand_back_race *hbr;
+
+static void hbr_handing_back(void *host, void *cmd)
+{
+	if (cmd != hbr->cmd)
+		return;
+	complete(&hbr->reaped);
+	wait_for_completion(&hbr->go);
+}
+
+static void hbr_thread(struct work_struct *work)
+{
+	subdma_interrupt_thread(0, hbr->c->h);
+}
+
+static void hbr_abort(struct work_struct *work)
+{
+	const struct scsi_host_template *t = hbr->c->h->shost->hostt;
+
+	WRITE_ONCE(hbr->abort_task, current);
+	hbr->ret = t->eh_abort_handler(hbr->cmd);
+	/* scsi_done() completes this, as the midlayer's eh_action */
+	hbr->done_at_return = completion_done(&hbr->c->completed);
+	complete(&hbr->aborted);
+}
+
+static void pipeline_abort_waits_for_hand_back(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	u8 *data;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, SZ_64K,
+					    DMA_FROM_DEVICE, &data);
+
+	hbr = kunit_kzalloc(test, sizeof(*hbr), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, hbr);
+	hbr->c = c;
+	hbr->cmd = cmd;
+	INIT_WORK(&hbr->thread, hbr_thread);
+	INIT_WORK(&hbr->abort, hbr_abort);
+	init_completion(&hbr->reaped);
+	init_completion(&hbr->go);
+	init_completion(&hbr->aborted);
+	c->seams.handing_back = hbr_handing_back;
+	sdt_queue(c, cmd);
+	memset(sdt_window_data(c), 0x5c, SZ_64K);
+	/* it ends; its copy back is the thread's */
+	KUNIT_EXPECT_EQ(test, sdt_window_end_hard(c, SZ_64K, SUBDMA_ISR_DONE),
+			IRQ_WAKE_THREAD);
+	schedule_work(&hbr->thread);
+	wait_for_completion(&hbr->reaped);
+	/* the thread holds the command it let go of; the abort comes */
+	schedule_work(&hbr->abort);
+	sdt_wait_blocked(&hbr->aborted, &hbr->abort_task);
+	complete(&hbr->go);
+	flush_work(&hbr->thread);
+	flush_work(&hbr->abort);
+	KUNIT_EXPECT_EQ(test, hbr->ret, SUCCESS);
+	KUNIT_EXPECT_TRUE(test, hbr->done_at_return);
+	sdt_expect_log(test, "SPAFD");
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+	KUNIT_EXPECT_EQ(test, cmd->result, 0);
+	KUNIT_EXPECT_EQ(test, data[SZ_64K - 1], 0x5c);
+	hbr = NULL;
+}
+
+/*
  * A reset between two windows, the first not copied back yet: its data
  * reaches the buffer, the second window is flushed, and the command
  * completes with what moved
@@ -1314,6 +1399,7 @@ static struct kunit_case pipeline_cases[] = {
 	KUNIT_CASE(pipeline_wake_without_cause),
 	KUNIT_CASE(pipeline_reset_finds_end_during_copy),
 	KUNIT_CASE(pipeline_abort_while_copying),
+	KUNIT_CASE(pipeline_abort_waits_for_hand_back),
 	KUNIT_CASE(pipeline_reset_between_windows),
 	{}
 };
