@@ -559,6 +559,30 @@ static enum subdma_timeout_action subdma_eh_timed_out(struct scsi_cmnd *cmd)
 }
 
 /*
+ * A device reset kept the command in flight, another target's.  If that
+ * command ended just before the reset, the reset discarded its DONE (the
+ * data sheet: with no command in progress afterwards, the causes go), and
+ * no interrupt will ever end it.  DONE or ERROR is raised no later than
+ * STATUS.BUSY falls, so STATUS is read first: not busy, and no end in ISR,
+ * is a command the adapter no longer holds.  It is let go of for a retry.
+ */
+static struct scsi_cmnd *subdma_reset_kept(struct subdma_host *h)
+{
+	u8 status, isr;
+
+	if (!h->cmd || h->ended)
+		return NULL;
+	status = subdma_adapter_read(&h->adapter, SUBDMA_REG_STATUS);
+	isr = subdma_adapter_read(&h->adapter, SUBDMA_REG_ISR);
+	if ((status & SUBDMA_STATUS_BUSY) ||
+	    (isr & (SUBDMA_ISR_DONE | SUBDMA_ISR_ERROR)))
+		return NULL;
+	dev_warn_ratelimited(h->dev, "command 0x%02x lost its end to a reset of another target: retried\n",
+			     h->cmd->cmnd[0]);
+	return subdma_release(h);
+}
+
+/*
  * Abort or reset: serve what the adapter already holds and make the
  * copies due (a command that ended keeps its status and its data), tell
  * the adapter, then flush and unmap the command it held (even when its
@@ -611,6 +635,8 @@ static int subdma_eh_run(struct subdma_host *h, u8 op, int target,
 	if (h->cmd && (victim ? h->cmd == victim :
 		       target < 0 || h->cmd->device->id == target))
 		released = subdma_release(h);
+	else if (op == SUBDMA_CMD_DEVICE_RESET)
+		released = subdma_reset_kept(h);
 	spin_unlock_irqrestore(&h->lock, flags);
 	mutex_unlock(&h->copy_mutex);
 

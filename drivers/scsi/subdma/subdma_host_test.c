@@ -572,6 +572,56 @@ static void error_reset_other_target_keeps_done(struct kunit *test)
 	sdt_expect_log(test, "SPAFXD");
 }
 
+/*
+ * A device reset of another target, and the running command ended just
+ * before it, its DONE not yet seen: the reset discards that DONE, and
+ * the adapter holds no command any more.  The host lets go of it for a
+ * retry, rather than wait out its timeout.
+ */
+static void error_reset_other_target_loses_done(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 512,
+					    DMA_FROM_DEVICE, NULL);
+	struct scsi_cmnd *other = sdt_new_cmd(test, TEST_UNIT_READY, 0,
+					      DMA_NONE, NULL);
+
+	other->device->id = 3;
+	c->adapter.ends_at_reset = true;
+	sdt_queue(c, cmd);
+	KUNIT_EXPECT_EQ(test, sdt_eh(c, other, 1), SUCCESS);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+	KUNIT_EXPECT_TRUE(test, c->unmapped_at_done);
+	KUNIT_EXPECT_EQ(test, host_byte(cmd->result), DID_RESET);
+	KUNIT_EXPECT_PTR_EQ(test, c->h->cmd, NULL);
+	KUNIT_EXPECT_FALSE(test, c->dma.enabled);
+	/* the next command works */
+	cmd = sdt_new_cmd(test, READ_10, 512, DMA_FROM_DEVICE, NULL);
+	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
+	sdt_window_end(c, 512, SUBDMA_ISR_DONE);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 2U);
+}
+
+/* ... while a command the reset did not touch goes on, and ends */
+static void error_reset_other_target_goes_on(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 512,
+					    DMA_FROM_DEVICE, NULL);
+	struct scsi_cmnd *other = sdt_new_cmd(test, TEST_UNIT_READY, 0,
+					      DMA_NONE, NULL);
+
+	other->device->id = 3;
+	sdt_queue(c, cmd);
+	KUNIT_EXPECT_EQ(test, sdt_eh(c, other, 1), SUCCESS);
+	flush_work(&c->adapter.irq_work);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 0U);
+	KUNIT_EXPECT_PTR_EQ(test, c->h->cmd, cmd);
+	sdt_window_end(c, 512, SUBDMA_ISR_DONE);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+	KUNIT_EXPECT_EQ(test, cmd->result, 0);
+}
+
 /* A reset that finds a command ended keeps its status and its sense */
 static void error_reset_keeps_check_condition(struct kunit *test)
 {
@@ -1372,6 +1422,8 @@ static struct kunit_case error_path_cases[] = {
 	KUNIT_CASE(error_odd_byte_short_write),
 	KUNIT_CASE(error_odd_byte_past_buffer),
 	KUNIT_CASE(error_reset_other_target_keeps_done),
+	KUNIT_CASE(error_reset_other_target_loses_done),
+	KUNIT_CASE(error_reset_other_target_goes_on),
 	KUNIT_CASE_PARAM(error_reset_keeps_check_condition, reset_gen_params),
 	KUNIT_CASE(error_abort_finds_done),
 	KUNIT_CASE(error_timeout_polls),
