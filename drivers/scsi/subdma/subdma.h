@@ -65,7 +65,8 @@ struct subdma_stats {
  *	waits for its half of the map registers
  * @xfer: that command's data
  * @line_masked: the interrupt handler masked the adapter's line, as its
- *	causes did not clear; the error handler unmasks it
+ *	causes did not clear; the next command or the error handler unmasks
+ *	it
  * @removing: the host is going away: no error handler touches the
  *	adapter any more
  * @handing_back: commands the interrupt handler, its thread or the timeout

@@ -159,22 +159,30 @@ void subdma_adapter_select(struct subdma_adapter *a, unsigned int target)
 }
 
 /**
- * subdma_adapter_ack() - take and acknowledge the pending interrupt causes
+ * subdma_adapter_pending() - the pending interrupt causes
  * @a: the adapter
  *
- * Return: the causes acknowledged, 0 if none was pending, or 0xff, all
- * ones, when no adapter answers (nothing is acknowledged then).
+ * Return: the causes ISR holds, 0 if none, or 0xff, all ones, when no
+ * adapter answers.
  */
-u8 subdma_adapter_ack(struct subdma_adapter *a)
+u8 subdma_adapter_pending(struct subdma_adapter *a)
 {
 	u8 isr = subdma_adapter_read(a, SUBDMA_REG_ISR);
 
-	if (isr == 0xff)
-		return isr;
-	isr &= SUBDMA_ISR_ALL;
-	if (isr)
+	return isr == 0xff ? isr : isr & SUBDMA_ISR_ALL;
+}
+EXPORT_SYMBOL_IF_KUNIT(subdma_adapter_pending);
+
+/**
+ * subdma_adapter_ack() - acknowledge interrupt causes
+ * @a: the adapter
+ * @isr: the causes, as subdma_adapter_pending() returned them; nothing
+ *	is written for none, or for all ones
+ */
+void subdma_adapter_ack(struct subdma_adapter *a, u8 isr)
+{
+	if (isr && isr != 0xff)
 		subdma_adapter_write(a, SUBDMA_REG_ISR, isr);
-	return isr;
 }
 EXPORT_SYMBOL_IF_KUNIT(subdma_adapter_ack);
 

@@ -54,7 +54,8 @@ void subdma_adapter_submit(struct subdma_adapter *a, unsigned int target,
 void subdma_adapter_arm(struct subdma_adapter *a, u32 len);
 void subdma_adapter_command(struct subdma_adapter *a, u8 cmd);
 void subdma_adapter_select(struct subdma_adapter *a, unsigned int target);
-u8 subdma_adapter_ack(struct subdma_adapter *a);
+u8 subdma_adapter_pending(struct subdma_adapter *a);
+void subdma_adapter_ack(struct subdma_adapter *a, u8 isr);
 u8 subdma_adapter_read(struct subdma_adapter *a, unsigned int reg);
 void subdma_adapter_write(struct subdma_adapter *a, unsigned int reg, u8 val);
 u32 subdma_adapter_read32(struct subdma_adapter *a, unsigned int reg);

@@ -74,13 +74,23 @@ static void protocol_arm_encoding(struct kunit *test)
 static void protocol_ack(struct kunit *test)
 {
 	struct sdt_ctx *c = test->priv;
+	u8 isr;
 
 	c->adapter.regs[SUBDMA_REG_ISR] = SUBDMA_ISR_WINDOW | SUBDMA_ISR_ODD;
-	KUNIT_EXPECT_EQ(test, subdma_adapter_ack(&c->h->adapter),
-			SUBDMA_ISR_WINDOW | SUBDMA_ISR_ODD);
+	isr = subdma_adapter_pending(&c->h->adapter);
+	KUNIT_EXPECT_EQ(test, isr, SUBDMA_ISR_WINDOW | SUBDMA_ISR_ODD);
+	/* looking acknowledges nothing */
+	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_ISR], isr);
+	subdma_adapter_ack(&c->h->adapter, isr);
 	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_ISR], 0);
 	c->adapter.writes = 0;
-	KUNIT_EXPECT_EQ(test, subdma_adapter_ack(&c->h->adapter), 0);
+	KUNIT_EXPECT_EQ(test, subdma_adapter_pending(&c->h->adapter), 0);
+	subdma_adapter_ack(&c->h->adapter, 0);
+	/* no adapter: all ones, and nothing written to it */
+	c->adapter.regs[SUBDMA_REG_ISR] = 0xff;
+	isr = subdma_adapter_pending(&c->h->adapter);
+	KUNIT_EXPECT_EQ(test, isr, 0xff);
+	subdma_adapter_ack(&c->h->adapter, isr);
 	KUNIT_EXPECT_EQ(test, c->adapter.writes, 0U);
 }
 

@@ -292,7 +292,7 @@ static unsigned int subdma_serve(struct subdma_host *h)
 	unsigned int seen = 0;
 	u8 isr;
 
-	while ((isr = subdma_adapter_ack(&h->adapter))) {
+	while ((isr = subdma_adapter_pending(&h->adapter))) {
 		bool dma_ok = true;
 
 		if (isr == 0xff)
@@ -305,8 +305,9 @@ static unsigned int subdma_serve(struct subdma_host *h)
 		    window_rounds > SUBDMA_IRQ_WINDOW_ROUNDS) {
 			/*
 			 * The causes stay set, and so would the line, with no
-			 * edge to come: mask the line until the error handler
-			 * serves the adapter again and unmasks it.
+			 * edge to come: mask the line until the next command
+			 * or the error handler serves the adapter again.  This
+			 * round's causes are left unacknowledged for them.
 			 */
 			dev_err_ratelimited(h->dev, "interrupt causes 0x%02x do not clear\n",
 					    isr);
@@ -314,6 +315,7 @@ static unsigned int subdma_serve(struct subdma_host *h)
 			h->line_masked = true;
 			break;
 		}
+		subdma_adapter_ack(&h->adapter, isr);
 		seen |= isr;
 		if (isr & SUBDMA_ISR_RESET)
 			complete(&h->reset_done);
@@ -332,15 +334,23 @@ static unsigned int subdma_serve(struct subdma_host *h)
 	return seen;
 }
 
-/* Serve the adapter from the error handler, and let its line go again */
-static void subdma_poll(struct subdma_host *h)
+/* Let the line go again after a storm masked it (h->lock held) */
+static void subdma_unmask_line(struct subdma_host *h)
 {
-	subdma_serve(h);
 	if (h->line_masked) {
 		/* a new edge comes if a cause is still set */
 		subdma_adapter_irq_enable(&h->adapter, true);
 		h->line_masked = false;
 	}
+}
+
+/* Serve the adapter from the error handler, and let its line go again */
+static unsigned int subdma_poll(struct subdma_host *h)
+{
+	unsigned int seen = subdma_serve(h);
+
+	subdma_unmask_line(h);
+	return seen;
 }
 
 /*
@@ -502,6 +512,8 @@ static SUBDMA_QC_STATUS subdma_queuecommand(struct Scsi_Host *shost,
 		subdma_complete(h, cmd);
 		return 0;
 	}
+	/* a storm masked the line: give the adapter another chance */
+	subdma_unmask_line(h);
 	subdma_dma_map(&h->dma, &h->xfer, scsi_sglist(cmd), scsi_sg_count(cmd),
 		       scsi_bufflen(cmd), cmd->sc_data_direction);
 	h->cmd = cmd;
@@ -831,7 +843,8 @@ static int subdma_reset_adapter(struct subdma_host *h)
 	subdma_adapter_irq_enable(&h->adapter, false);
 	subdma_adapter_command(&h->adapter, SUBDMA_CMD_ADAPTER_RESET);
 	for (i = 0; i < 100; i++) {
-		isr = subdma_adapter_ack(&h->adapter);
+		isr = subdma_adapter_pending(&h->adapter);
+		subdma_adapter_ack(&h->adapter, isr);
 		/* all ones: no adapter answers */
 		if (isr != 0xff && (isr & SUBDMA_ISR_RESET))
 			return 0;

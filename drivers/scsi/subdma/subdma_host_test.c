@@ -709,6 +709,60 @@ static void error_stuck_line(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->done_calls, 2U);
 }
 
+/*
+ * The line masked by a storm that ended its command: the next command
+ * lets the line go again, rather than wait out its timeout
+ */
+static void error_stuck_line_next_command(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 512,
+					    DMA_FROM_DEVICE, NULL);
+
+	c->adapter.regs[SUBDMA_REG_CTRL] = SUBDMA_CTRL_IRQ_ENABLE;
+	c->adapter.stuck = SUBDMA_ISR_ERROR;
+	sdt_queue(c, cmd);
+	KUNIT_EXPECT_EQ(test, sdt_interrupt(c), IRQ_HANDLED);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_CTRL], 0);
+	c->adapter.stuck = 0;
+	cmd = sdt_new_cmd(test, READ_10, 512, DMA_FROM_DEVICE, NULL);
+	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
+	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_CTRL],
+			SUBDMA_CTRL_IRQ_ENABLE | SUBDMA_CTRL_HOLD_LAST);
+	sdt_window_end(c, 512, SUBDMA_ISR_DONE);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 2U);
+}
+
+/*
+ * The round that gives up on a storm leaves its causes set, a DONE among
+ * them: the poll of the timeout finds the command ended, with its status
+ */
+static void error_storm_keeps_round(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	const struct scsi_host_template *t = c->h->shost->hostt;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, TEST_UNIT_READY, 0,
+					    DMA_NONE, NULL);
+
+	c->adapter.regs[SUBDMA_REG_CTRL] = SUBDMA_CTRL_IRQ_ENABLE;
+	c->adapter.stuck = SUBDMA_ISR_RESET;
+	sdt_queue(c, cmd);
+	/* the round the handler gives up on: the 17th */
+	c->adapter.isr_reads = 0;
+	c->adapter.raise_at_read = 17;
+	c->adapter.raise = SUBDMA_ISR_DONE;
+	sdt_interrupt(c);
+	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_CTRL], 0);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 0U);
+	c->adapter.stuck = 0;
+	t->eh_timed_out(cmd);
+	sdt_expect_log(test, "SD");
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+	KUNIT_EXPECT_EQ(test, cmd->result, 0);
+	KUNIT_EXPECT_PTR_EQ(test, c->h->cmd, NULL);
+}
+
 /* No adapter answers: ISR reads all ones, which is no interrupt of ours */
 static void error_no_adapter(struct kunit *test)
 {
@@ -1428,6 +1482,8 @@ static struct kunit_case error_path_cases[] = {
 	KUNIT_CASE(error_abort_finds_done),
 	KUNIT_CASE(error_timeout_polls),
 	KUNIT_CASE(error_stuck_line),
+	KUNIT_CASE(error_stuck_line_next_command),
+	KUNIT_CASE(error_storm_keeps_round),
 	KUNIT_CASE(error_no_adapter),
 	KUNIT_CASE(error_eh_after_remove),
 	KUNIT_CASE(error_adapter_busy_at_submit),
