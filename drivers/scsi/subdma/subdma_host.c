@@ -546,28 +546,31 @@ out:
  * adapter before the midlayer aborts it.  A command that had ended is
  * completed here, and the midlayer then sees it complete and leaves it;
  * or it waits only for its copies, which the interrupt thread is woken
- * to make, and gets the time to finish.
+ * to make, and gets the time to finish.  A command whose lost WINDOW
+ * moved data gets the time too: serving it armed its next window.
  */
 static enum subdma_timeout_action subdma_eh_timed_out(struct scsi_cmnd *cmd)
 {
 	struct subdma_host *h = shost_priv(cmd->device->host);
 	struct scsi_cmnd *done = NULL;
-	bool wake = false, ended = false;
+	bool wake = false, more_time = false;
 	unsigned long flags;
+	u32 before;
 
 	spin_lock_irqsave(&h->lock, flags);
 	if (!h->removing) {
+		before = h->cmd == cmd ? h->xfer.done : 0;
 		subdma_poll(h);
 		done = subdma_reap(h);
 		wake = subdma_copy_due(h);
-		ended = h->cmd == cmd && h->ended;
+		more_time = h->cmd == cmd && (h->ended || h->xfer.done > before);
 	}
 	spin_unlock_irqrestore(&h->lock, flags);
 	if (done)
 		subdma_hand_back(h, done);
 	if (wake)
 		subdma_wake_thread(h);
-	return ended ? SUBDMA_EH_RESET_TIMER : SUBDMA_EH_NOT_HANDLED;
+	return more_time ? SUBDMA_EH_RESET_TIMER : SUBDMA_EH_NOT_HANDLED;
 }
 
 /*

@@ -763,6 +763,29 @@ static void error_storm_keeps_round(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, c->h->cmd, NULL);
 }
 
+/*
+ * A lost WINDOW: the timeout serves it and arms the next window, so the
+ * command moves again - and gets its time, rather than an abort
+ */
+static void error_timeout_serves_window(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	const struct scsi_host_template *t = c->h->shost->hostt;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 3 * SZ_64K,
+					    DMA_FROM_DEVICE, NULL);
+
+	sdt_queue(c, cmd);
+	c->dma.residue = 0;
+	sdt_set_reg32(c, SUBDMA_REG_WIN_MOVED, SZ_64K);
+	c->adapter.regs[SUBDMA_REG_ISR] |= SUBDMA_ISR_WINDOW;
+	KUNIT_EXPECT_EQ(test, t->eh_timed_out(cmd), SUBDMA_EH_RESET_TIMER);
+	sdt_expect_log(test, "SPAFPA");
+	/* nothing more came: now it is the midlayer's to abort */
+	KUNIT_EXPECT_EQ(test, t->eh_timed_out(cmd), SUBDMA_EH_NOT_HANDLED);
+	KUNIT_EXPECT_EQ(test, sdt_eh(c, cmd, 0), SUCCESS);
+	sdt_expect_log(test, "SPAFPAXF");
+}
+
 /* No adapter answers: ISR reads all ones, which is no interrupt of ours */
 static void error_no_adapter(struct kunit *test)
 {
@@ -1484,6 +1507,7 @@ static struct kunit_case error_path_cases[] = {
 	KUNIT_CASE(error_stuck_line),
 	KUNIT_CASE(error_stuck_line_next_command),
 	KUNIT_CASE(error_storm_keeps_round),
+	KUNIT_CASE(error_timeout_serves_window),
 	KUNIT_CASE(error_no_adapter),
 	KUNIT_CASE(error_eh_after_remove),
 	KUNIT_CASE(error_adapter_busy_at_submit),
