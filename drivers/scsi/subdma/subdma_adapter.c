@@ -68,7 +68,9 @@ static void subdma_adapter_write32(struct subdma_adapter *a, unsigned int reg,
  * @a: the adapter
  * @id: filled with what the adapter says of itself
  *
- * Return: 0, or -ENODEV when the signature or configuration is wrong.
+ * Return: 0; -ENODEV when the signature or configuration is wrong;
+ * -EOPNOTSUPP for a revision older than the driver's (@id->rev tells
+ * which).
  */
 int subdma_adapter_identify(struct subdma_adapter *a,
 			    struct subdma_identity *id)
@@ -84,6 +86,12 @@ int subdma_adapter_identify(struct subdma_adapter *a,
 	/* a new major revision would be a different interface */
 	if ((id->rev >> 4) != (SUBDMA_REV >> 4))
 		return -ENODEV;
+	/*
+	 * 1.0 lacks CTRL.HOLD_LAST: a write the target ends early would be
+	 * re-armed in its status phase, and refused
+	 */
+	if (id->rev < SUBDMA_REV)
+		return -EOPNOTSUPP;
 	id->irq = config & SUBDMA_CONFIG_IRQ_MASK;
 	id->dma = (config & SUBDMA_CONFIG_DMA_MASK) >> SUBDMA_CONFIG_DMA_SHIFT;
 	id->hostid = subdma_adapter_read(a, SUBDMA_REG_HOSTID) &

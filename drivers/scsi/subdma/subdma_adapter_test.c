@@ -42,6 +42,27 @@ static void protocol_identify_refuses(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, subdma_adapter_identify(&c->h->adapter, &id), -ENODEV);
 }
 
+/*
+ * Revision 1.0 lacks CTRL.HOLD_LAST, which the driver's one interrupt
+ * per write relies on; a later minor revision keeps what 1.1 has; another
+ * major revision is another interface
+ */
+static void protocol_identify_revisions(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct subdma_identity id;
+
+	c->adapter.regs[SUBDMA_REG_REV] = 0x10;
+	KUNIT_EXPECT_EQ(test, subdma_adapter_identify(&c->h->adapter, &id),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, id.rev, 0x10);
+	c->adapter.regs[SUBDMA_REG_REV] = 0x12;
+	KUNIT_EXPECT_EQ(test, subdma_adapter_identify(&c->h->adapter, &id), 0);
+	c->adapter.regs[SUBDMA_REG_REV] = 0x21;
+	KUNIT_EXPECT_EQ(test, subdma_adapter_identify(&c->h->adapter, &id),
+			-ENODEV);
+}
+
 static void protocol_submit_encoding(struct kunit *test)
 {
 	struct sdt_ctx *c = test->priv;
@@ -133,6 +154,7 @@ static void protocol_irq_enable(struct kunit *test)
 static struct kunit_case protocol_cases[] = {
 	KUNIT_CASE(protocol_identify),
 	KUNIT_CASE(protocol_identify_refuses),
+	KUNIT_CASE(protocol_identify_revisions),
 	KUNIT_CASE(protocol_submit_encoding),
 	KUNIT_CASE(protocol_arm_encoding),
 	KUNIT_CASE(protocol_ack),

@@ -248,7 +248,14 @@ static int subdma_probe_adapter(struct platform_device *pdev)
 			adapter.iobase, adapter.iobase + SUBDMA_IO_EXTENT - 1);
 		return -EBUSY;
 	}
-	if (subdma_adapter_identify(&adapter, &id)) {
+	ret = subdma_adapter_identify(&adapter, &id);
+	if (ret == -EOPNOTSUPP) {
+		dev_err(dev, "adapter at io=0x%lx is revision %u.%u; subdma needs %u.%u or later\n",
+			adapter.iobase, id.rev >> 4, id.rev & 0xf,
+			SUBDMA_REV >> 4, SUBDMA_REV & 0xf);
+		return -ENODEV;
+	}
+	if (ret) {
 		dev_err(dev, "no subdma adapter answers at io=0x%lx\n",
 			adapter.iobase);
 		return -ENODEV;
