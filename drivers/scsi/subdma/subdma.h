@@ -103,7 +103,7 @@ struct subdma_host *
 subdma_host_register(struct device *dev, const struct subdma_adapter *adapter,
 		     const struct subdma_identity *id,
 		     const struct subdma_isadma_ops *isadma, unsigned int chan,
-		     unsigned int irq);
+		     bool short_windows, unsigned int irq);
 void subdma_host_unregister(struct subdma_host *h);
 int subdma_host_suspend(struct subdma_host *h);
 int subdma_host_resume(struct subdma_host *h);

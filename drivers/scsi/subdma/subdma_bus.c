@@ -16,6 +16,7 @@
 #include <linux/interrupt.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
+#include <linux/isa-dma.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <asm/dma.h>
@@ -276,8 +277,11 @@ static int subdma_probe_adapter(struct platform_device *pdev)
 		dev_err(dev, "DMA channel %u is busy (see /proc/dma)\n", id.dma);
 		return ret;
 	}
+	/* chipsets that wrap or hang on a full-size transfer set it */
+	if (isa_dma_bridge_buggy)
+		dev_info(dev, "the ISA bridge mishandles full-size DMA: windows of half a DMA page\n");
 	h = subdma_host_register(dev, &adapter, &id, &subdma_8237_ops, id.dma,
-				 irq);
+				 isa_dma_bridge_buggy, irq);
 	if (IS_ERR(h)) {
 		free_dma(id.dma);
 		return PTR_ERR(h);

@@ -55,22 +55,41 @@ VISIBLE_IF_KUNIT u32 subdma_window_len(dma_addr_t addr, u32 avail, bool wide)
 EXPORT_SYMBOL_IF_KUNIT(subdma_window_len);
 
 /**
+ * subdma_window_max() - the longest window a channel is given
+ * @wide: 16-bit channel
+ * @short_windows: the ISA bridge mishandles full-size transfers
+ *
+ * A whole DMA page, or half of one where the bridge wraps or hangs on a
+ * transfer of the full count (the kernel's isa_dma_bridge_buggy).
+ *
+ * Return: the length in bytes, a power of two that divides the page.
+ */
+VISIBLE_IF_KUNIT u32 subdma_window_max(bool wide, bool short_windows)
+{
+	return subdma_page_size(wide) >> short_windows;
+}
+EXPORT_SYMBOL_IF_KUNIT(subdma_window_max);
+
+/**
  * subdma_dma_init() - set up a channel and allocate its map registers
  * @d: the channel
  * @dev: device with a 24-bit DMA mask
  * @ops: the 8237
  * @chan: channel number
+ * @short_windows: the ISA bridge mishandles full-size transfers: no
+ *	window is longer than half a DMA page (subdma_window_max())
  *
  * Return: 0, or -ENOMEM when no suitable memory below 16 MiB is free.
  */
 int subdma_dma_init(struct subdma_dma *d, struct device *dev,
-		    const struct subdma_isadma_ops *ops, unsigned int chan)
+		    const struct subdma_isadma_ops *ops, unsigned int chan,
+		    bool short_windows)
 {
 	d->dev = dev;
 	d->ops = ops;
 	d->chan = chan;
 	d->wide = chan >= 4;
-	d->mapregs_size = subdma_page_size(d->wide);
+	d->mapregs_size = subdma_window_max(d->wide, short_windows);
 	d->mapregs = dma_alloc_coherent(dev, 2 * d->mapregs_size,
 					&d->mapregs_dma, GFP_KERNEL);
 	if (!d->mapregs)
@@ -169,7 +188,8 @@ static unsigned int subdma_sg_windows(struct subdma_dma *d,
 
 			if (!room || addr != next) {
 				windows++;
-				room = subdma_window_len(addr, U32_MAX, d->wide);
+				room = subdma_window_len(addr, d->mapregs_size,
+							 d->wide);
 				/* not for a reachable list; never loop on it */
 				if (!room)
 					return UINT_MAX;

@@ -77,7 +77,8 @@ struct subdma_seams {
  * @mapregs: map registers: two halves of bounce memory below 16 MiB,
  *	each one window, aligned so that no window crosses a DMA page
  * @mapregs_dma: their bus address
- * @mapregs_size: the size of a half: the largest window of the channel
+ * @mapregs_size: the size of a half: the largest window of the channel,
+ *	a DMA page or half of one (subdma_window_max())
  * @seams: KUnit's stand-ins; NULL outside the tests
  *
  * The host holds one command at a time, and so the map registers are
@@ -176,7 +177,8 @@ struct subdma_transfer {
 };
 
 int subdma_dma_init(struct subdma_dma *d, struct device *dev,
-		    const struct subdma_isadma_ops *ops, unsigned int chan);
+		    const struct subdma_isadma_ops *ops, unsigned int chan,
+		    bool short_windows);
 void subdma_dma_exit(struct subdma_dma *d);
 void subdma_dma_mask(struct subdma_dma *d);
 void subdma_dma_map(struct subdma_dma *d, struct subdma_transfer *t,
@@ -197,6 +199,7 @@ int subdma_dma_pio_byte(struct subdma_transfer *t, u8 *byte);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 u32 subdma_window_len(dma_addr_t addr, u32 avail, bool wide);
+u32 subdma_window_max(bool wide, bool short_windows);
 #endif
 
 #endif /* SUBDMA_DMA_H */

@@ -306,6 +306,48 @@ static void planner_mapregs_minimum(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->dma.addrs[0], (unsigned int)c->h->dma.mapregs_dma);
 }
 
+/*
+ * Where the ISA bridge mishandles full-size transfers, no window is
+ * longer than half a DMA page, in place or through the map registers
+ */
+static void planner_short_windows(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct subdma_transfer t;
+	struct scatterlist sgl[1], sg;
+	static const u32 addrs[] = { 0x120000 };
+	static const u32 lens[] = { SZ_64K };
+	u32 len = fake_mapped_list(sgl, 1, addrs, lens);
+	u8 *buf;
+
+	KUNIT_EXPECT_EQ(test, subdma_window_max(false, false), SZ_64K);
+	KUNIT_EXPECT_EQ(test, subdma_window_max(false, true), SZ_32K);
+	KUNIT_EXPECT_EQ(test, subdma_window_max(true, false), SZ_128K);
+	KUNIT_EXPECT_EQ(test, subdma_window_max(true, true), SZ_64K);
+	c->h->dma.mapregs_size = subdma_window_max(false, true);
+	/* in place: one DMA page, two windows */
+	t = (struct subdma_transfer) {
+		.sgl = sgl, .nents = 1, .mapped = 1, .cur = sgl, .len = len,
+		.dir = DMA_TO_DEVICE,
+	};
+	KUNIT_EXPECT_EQ(test, plan_all(test, &t), 2U);
+	KUNIT_EXPECT_EQ(test, c->dma.counts[0], (unsigned int)SZ_32K);
+	KUNIT_EXPECT_EQ(test, c->dma.addrs[1], 0x128000U);
+	/* through the map registers: halves of the shorter size */
+	buf = kunit_kzalloc(test, SZ_64K, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	sg_init_one(&sg, buf, SZ_64K);
+	t = (struct subdma_transfer) {
+		.sgl = &sg, .nents = 1, .len = SZ_64K, .dir = DMA_FROM_DEVICE,
+		.bounce = true,
+	};
+	c->dma.windows = 0;
+	KUNIT_EXPECT_EQ(test, plan_all(test, &t), 2U);
+	KUNIT_EXPECT_EQ(test, c->dma.addrs[0], (unsigned int)c->h->dma.mapregs_dma);
+	KUNIT_EXPECT_EQ(test, c->dma.counts[0], (unsigned int)SZ_32K);
+	KUNIT_EXPECT_EQ(test, c->dma.counts[1], (unsigned int)SZ_32K);
+}
+
 /* ---------------------------------------------------------------------
  * Channel programming
  */
@@ -483,6 +525,7 @@ static struct kunit_case planner_cases[] = {
 	KUNIT_CASE_PARAM(planner_random_8bit, seed_gen_params),
 	KUNIT_CASE_PARAM(planner_random_16bit, seed_gen_params),
 	KUNIT_CASE_PARAM(planner_mapregs_minimum, mapreg_gen_params),
+	KUNIT_CASE(planner_short_windows),
 	{}
 };
 

@@ -901,6 +901,8 @@ static int subdma_host_add(struct subdma_host *h,
  * @id: what the adapter said of itself
  * @isadma: the system DMA controller
  * @chan: the adapter's DMA channel, already requested with request_dma()
+ * @short_windows: the ISA bridge mishandles full-size transfers
+ *	(isa_dma_bridge_buggy): windows of half a DMA page at most
  * @irq: the Linux interrupt of its ISA line, not yet requested
  *
  * Allocates the map registers, resets the adapter, wires its interrupt,
@@ -913,7 +915,7 @@ struct subdma_host *
 subdma_host_register(struct device *dev, const struct subdma_adapter *adapter,
 		     const struct subdma_identity *id,
 		     const struct subdma_isadma_ops *isadma, unsigned int chan,
-		     unsigned int irq)
+		     bool short_windows, unsigned int irq)
 {
 	struct subdma_host *h;
 	int ret;
@@ -921,7 +923,7 @@ subdma_host_register(struct device *dev, const struct subdma_adapter *adapter,
 	h = subdma_host_alloc(dev, adapter);
 	if (!h)
 		return ERR_PTR(-ENOMEM);
-	ret = subdma_dma_init(&h->dma, dev, isadma, chan);
+	ret = subdma_dma_init(&h->dma, dev, isadma, chan, short_windows);
 	if (ret) {
 		dev_err(dev, "no map registers below 16 MiB for DMA channel %u\n",
 			chan);
