@@ -220,12 +220,13 @@ EXPORT_SYMBOL_IF_KUNIT(subdma_adapter_sense);
  * @a: the adapter
  * @on: enable or disable
  *
- * Enabled, a write's last WINDOW comes with the command's end, in one
- * interrupt (CTRL.HOLD_LAST; an adapter of revision 1.0 ignores it).
+ * Either way a write's last WINDOW comes with the command's end
+ * (CTRL.HOLD_LAST), so that no window is armed after a write's data phase
+ * even while the host polls with the line masked.
  */
 void subdma_adapter_irq_enable(struct subdma_adapter *a, bool on)
 {
-	subdma_adapter_write(a, SUBDMA_REG_CTRL,
-			     on ? SUBDMA_CTRL_IRQ_ENABLE | SUBDMA_CTRL_HOLD_LAST : 0);
+	subdma_adapter_write(a, SUBDMA_REG_CTRL, SUBDMA_CTRL_HOLD_LAST |
+			     (on ? SUBDMA_CTRL_IRQ_ENABLE : 0));
 }
 EXPORT_SYMBOL_IF_KUNIT(subdma_adapter_irq_enable);

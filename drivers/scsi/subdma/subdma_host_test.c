@@ -694,7 +694,8 @@ static void error_stuck_line(struct kunit *test)
 	c->adapter.stuck = SUBDMA_ISR_RESET;
 	sdt_queue(c, cmd);
 	KUNIT_EXPECT_EQ(test, sdt_interrupt(c), IRQ_HANDLED);
-	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_CTRL], 0);
+	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_CTRL],
+			SUBDMA_CTRL_HOLD_LAST);
 	c->adapter.stuck = 0;
 	pending_done(c, 512);
 	KUNIT_EXPECT_EQ(test, t->eh_timed_out(cmd), SUBDMA_EH_RESET_TIMER);
@@ -724,7 +725,8 @@ static void error_stuck_line_next_command(struct kunit *test)
 	sdt_queue(c, cmd);
 	KUNIT_EXPECT_EQ(test, sdt_interrupt(c), IRQ_HANDLED);
 	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
-	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_CTRL], 0);
+	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_CTRL],
+			SUBDMA_CTRL_HOLD_LAST);
 	c->adapter.stuck = 0;
 	cmd = sdt_new_cmd(test, READ_10, 512, DMA_FROM_DEVICE, NULL);
 	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
@@ -753,7 +755,8 @@ static void error_storm_keeps_round(struct kunit *test)
 	c->adapter.raise_at_read = 17;
 	c->adapter.raise = SUBDMA_ISR_DONE;
 	sdt_interrupt(c);
-	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_CTRL], 0);
+	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_CTRL],
+			SUBDMA_CTRL_HOLD_LAST);
 	KUNIT_EXPECT_EQ(test, c->done_calls, 0U);
 	c->adapter.stuck = 0;
 	t->eh_timed_out(cmd);
