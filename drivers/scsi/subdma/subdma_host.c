@@ -344,6 +344,22 @@ static void subdma_unmask_line(struct subdma_host *h)
 	}
 }
 
+/*
+ * Before a new command, with h->lock held and no command held: a storm
+ * masked the line and left its last round unacknowledged.  Take those
+ * causes now, while no command is there for them to strike, and let the
+ * line go again.  False, with the line still masked, when they do not
+ * clear.
+ */
+static bool subdma_calm_storm(struct subdma_host *h)
+{
+	subdma_serve(h);
+	if (subdma_adapter_pending(&h->adapter))
+		return false;
+	subdma_unmask_line(h);
+	return true;
+}
+
 /* Serve the adapter from the error handler, and let its line go again */
 static unsigned int subdma_poll(struct subdma_host *h)
 {
@@ -497,6 +513,14 @@ static SUBDMA_QC_STATUS subdma_queuecommand(struct Scsi_Host *shost,
 		ret = SCSI_MLQUEUE_HOST_BUSY;
 		goto out;
 	}
+	if (h->line_masked && !subdma_calm_storm(h)) {
+		/* the causes still do not clear: an adapter gone wrong */
+		h->stats.faults++;
+		spin_unlock_irqrestore(&h->lock, flags);
+		set_host_byte(cmd, DID_BUS_BUSY);
+		subdma_complete(h, cmd);
+		return 0;
+	}
 	if (subdma_adapter_read(&h->adapter, SUBDMA_REG_STATUS) &
 	    SUBDMA_STATUS_BUSY) {
 		/*
@@ -512,8 +536,6 @@ static SUBDMA_QC_STATUS subdma_queuecommand(struct Scsi_Host *shost,
 		subdma_complete(h, cmd);
 		return 0;
 	}
-	/* a storm masked the line: give the adapter another chance */
-	subdma_unmask_line(h);
 	subdma_dma_map(&h->dma, &h->xfer, scsi_sglist(cmd), scsi_sg_count(cmd),
 		       scsi_bufflen(cmd), cmd->sc_data_direction);
 	h->cmd = cmd;

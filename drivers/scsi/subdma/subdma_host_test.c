@@ -727,13 +727,41 @@ static void error_stuck_line_next_command(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
 	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_CTRL],
 			SUBDMA_CTRL_HOLD_LAST);
+	/* the last round's ERROR stays until acknowledged */
 	c->adapter.stuck = 0;
+	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_ISR], SUBDMA_ISR_ERROR);
 	cmd = sdt_new_cmd(test, READ_10, 512, DMA_FROM_DEVICE, NULL);
 	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
+	/* taken before the command, which it must not strike */
+	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_ISR], 0);
+	KUNIT_EXPECT_PTR_EQ(test, c->h->cmd, cmd);
 	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_CTRL],
 			SUBDMA_CTRL_IRQ_ENABLE | SUBDMA_CTRL_HOLD_LAST);
 	sdt_window_end(c, 512, SUBDMA_ISR_DONE);
 	KUNIT_EXPECT_EQ(test, c->done_calls, 2U);
+	KUNIT_EXPECT_EQ(test, cmd->result, 0);
+}
+
+/* A storm that goes on: the next command is refused for a retry */
+static void error_storm_refuses_next_command(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 512,
+					    DMA_FROM_DEVICE, NULL);
+
+	c->adapter.regs[SUBDMA_REG_CTRL] = SUBDMA_CTRL_IRQ_ENABLE;
+	c->adapter.stuck = SUBDMA_ISR_ERROR;
+	sdt_queue(c, cmd);
+	sdt_interrupt(c);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+	cmd = sdt_new_cmd(test, READ_10, 512, DMA_FROM_DEVICE, NULL);
+	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
+	sdt_expect_log(test, "SPAFDD");
+	KUNIT_EXPECT_EQ(test, host_byte(cmd->result), DID_BUS_BUSY);
+	KUNIT_EXPECT_PTR_EQ(test, c->h->cmd, NULL);
+	KUNIT_EXPECT_EQ(test, c->adapter.regs[SUBDMA_REG_CTRL],
+			SUBDMA_CTRL_HOLD_LAST);
+	c->adapter.stuck = 0;
 }
 
 /*
@@ -1509,6 +1537,7 @@ static struct kunit_case error_path_cases[] = {
 	KUNIT_CASE(error_timeout_polls),
 	KUNIT_CASE(error_stuck_line),
 	KUNIT_CASE(error_stuck_line_next_command),
+	KUNIT_CASE(error_storm_refuses_next_command),
 	KUNIT_CASE(error_storm_keeps_round),
 	KUNIT_CASE(error_timeout_serves_window),
 	KUNIT_CASE(error_no_adapter),

@@ -291,7 +291,9 @@ static void fake_write(struct subdma_adapter *a, unsigned int reg, u8 val)
 		/* the command that ended is gone once its end is taken */
 		if (val & fake_isr() & (SUBDMA_ISR_DONE | SUBDMA_ISR_ERROR))
 			adapter->busy = false;
+		/* a stuck cause comes back at once, and stays */
 		adapter->regs[reg] &= ~val;
+		adapter->regs[reg] |= adapter->stuck;
 		return;
 	case SUBDMA_REG_FIFO:
 		if (adapter->cdb_len < SUBDMA_MAX_CDB)

@@ -56,7 +56,8 @@ struct fake_adapter {
 	unsigned int reads, writes;
 	u8 last_cmd;
 	bool done_at_submit;	/* the command ends before its window */
-	u8 stuck;		/* causes that acknowledging does not clear */
+	/* causes that acknowledging does not clear (then kept until acked) */
+	u8 stuck;
 	bool busy;		/* a command runs, from SUBMIT to its end */
 	unsigned int cmd_target;	/* ... for this target */
 	/* it ends as another target is reset, which discards its DONE */
