@@ -61,6 +61,8 @@ struct subdma_stats {
  * @cmd: the command the adapter holds, if any
  * @ended: that command ended: its result is set, its last window flushed;
  *	it waits only for its copies through the map registers
+ * @timeout_served: the timeout moved that command on, serving an
+ *	interrupt that was lost: it gets more time once
  * @window_wanted: the adapter waits for the command's next window, which
  *	waits for its half of the map registers
  * @xfer: that command's data
@@ -87,6 +89,7 @@ struct subdma_host {
 	spinlock_t lock;	/* see the kernel-doc above */
 	struct scsi_cmnd *cmd;
 	bool ended;
+	unsigned int timeout_served;
 	bool window_wanted;
 	struct subdma_transfer xfer;
 	bool line_masked;

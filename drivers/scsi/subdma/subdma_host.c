@@ -539,6 +539,7 @@ static SUBDMA_QC_STATUS subdma_queuecommand(struct Scsi_Host *shost,
 	subdma_dma_map(&h->dma, &h->xfer, scsi_sglist(cmd), scsi_sg_count(cmd),
 		       scsi_bufflen(cmd), cmd->sc_data_direction);
 	h->cmd = cmd;
+	h->timeout_served = 0;
 	trace_subdma_map(h, cmd);
 	h->stats.commands++;
 	dev_dbg(h->dev, "command 0x%02x to %u:%llu, %u bytes %s%s\n",
@@ -569,25 +570,34 @@ out:
  * completed here, and the midlayer then sees it complete and leaves it;
  * or it waits only for its copies, which the interrupt thread is woken
  * to make, and gets the time to finish.  A command whose lost WINDOW
- * moved data gets the time too: serving it armed its next window.
+ * moved data gets the time too, once: serving it armed its next window.
+ * Another lost edge in the same command is a line that does not reach
+ * the CPU, and the midlayer aborts it rather than wait a timeout a window.
  */
 static enum subdma_timeout_action subdma_eh_timed_out(struct scsi_cmnd *cmd)
 {
 	struct subdma_host *h = shost_priv(cmd->device->host);
 	struct scsi_cmnd *done = NULL;
 	bool wake = false, more_time = false;
+	unsigned int seen = 0;
 	unsigned long flags;
 	u32 before;
 
 	spin_lock_irqsave(&h->lock, flags);
 	if (!h->removing) {
 		before = h->cmd == cmd ? h->xfer.done : 0;
-		subdma_poll(h);
+		seen = subdma_poll(h);
 		done = subdma_reap(h);
 		wake = subdma_copy_due(h);
-		more_time = h->cmd == cmd && (h->ended || h->xfer.done > before);
+		more_time = h->cmd == cmd &&
+			    (h->ended || (h->xfer.done > before &&
+					  !h->timeout_served++));
 	}
 	spin_unlock_irqrestore(&h->lock, flags);
+	if (seen & (SUBDMA_ISR_WINDOW | SUBDMA_ISR_DONE | SUBDMA_ISR_ERROR |
+		    SUBDMA_ISR_ODD))
+		dev_warn_ratelimited(h->dev, "interrupt lost: the timeout found causes 0x%02x (IRQ %u)\n",
+				     seen, h->shost->irq);
 	if (done)
 		subdma_hand_back(h, done);
 	if (wake)

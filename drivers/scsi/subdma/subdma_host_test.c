@@ -817,6 +817,41 @@ static void error_timeout_serves_window(struct kunit *test)
 	sdt_expect_log(test, "SPAFPAXF");
 }
 
+/*
+ * A line that never reaches the CPU: each window only a timeout serves.
+ * One lost edge gets the time; the next is the midlayer's to abort,
+ * rather than a timeout a window for every command.
+ */
+static void error_timeout_serves_one_window(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	const struct scsi_host_template *t = c->h->shost->hostt;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 3 * SZ_64K,
+					    DMA_FROM_DEVICE, NULL);
+	int i;
+
+	sdt_queue(c, cmd);
+	for (i = 0; i < 2; i++) {
+		c->dma.residue = 0;
+		sdt_set_reg32(c, SUBDMA_REG_WIN_MOVED, SZ_64K);
+		c->adapter.regs[SUBDMA_REG_ISR] |= SUBDMA_ISR_WINDOW;
+		KUNIT_EXPECT_EQ(test, t->eh_timed_out(cmd),
+				i ? SUBDMA_EH_NOT_HANDLED : SUBDMA_EH_RESET_TIMER);
+		sdt_thread(c);
+	}
+	KUNIT_EXPECT_EQ(test, sdt_eh(c, cmd, 0), SUCCESS);
+	sdt_expect_log(test, "SPAFPAFPAXF");
+	/* the next command has its own grant */
+	cmd = sdt_new_cmd(test, READ_10, 2 * SZ_64K, DMA_FROM_DEVICE, NULL);
+	sdt_queue(c, cmd);
+	c->dma.residue = 0;
+	sdt_set_reg32(c, SUBDMA_REG_WIN_MOVED, SZ_64K);
+	c->adapter.regs[SUBDMA_REG_ISR] |= SUBDMA_ISR_WINDOW;
+	KUNIT_EXPECT_EQ(test, t->eh_timed_out(cmd), SUBDMA_EH_RESET_TIMER);
+	sdt_window_end(c, SZ_64K, SUBDMA_ISR_DONE);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+}
+
 /* No adapter answers: ISR reads all ones, which is no interrupt of ours */
 static void error_no_adapter(struct kunit *test)
 {
@@ -1540,6 +1575,7 @@ static struct kunit_case error_path_cases[] = {
 	KUNIT_CASE(error_storm_refuses_next_command),
 	KUNIT_CASE(error_storm_keeps_round),
 	KUNIT_CASE(error_timeout_serves_window),
+	KUNIT_CASE(error_timeout_serves_one_window),
 	KUNIT_CASE(error_no_adapter),
 	KUNIT_CASE(error_eh_after_remove),
 	KUNIT_CASE(error_adapter_busy_at_submit),
