@@ -25,7 +25,7 @@ mode=${1:-check}
 kernel=${SUBDMA_KERNEL:-6.1}
 kernel_dir=${SUBDMA_KERNEL_DIR:-}
 # What Debian's kernels must do and the debug kernel cannot: sleep (it is
-# built without it) and the in-place path (no test helper is built for it)
+# built without it); the in-place path, wherever the test helper is built
 required_args=
 if [ "$mode" = udev ]; then
 	[ -f "${SUBDMA_E2E_UDEV_KO:-}" ] ||
@@ -51,8 +51,13 @@ elif [ -z "$kernel_dir" ]; then
 	kernel_dir=$("$SUBDMA_TOP/tests/guest/kernel.sh" "$kernel")
 	kernel_name=-$kernel
 fi
-# the test helper that hands out memory below 16 MiB, for the in-place path
-if [ -z "${SUBDMA_KERNEL_DIR:-}" ] && { [ "$mode" = check ] || [ "$mode" = udev ]; }; then
+# the test helper that hands out memory below 16 MiB, for the in-place
+# path: built here, or by the caller for its own kernel (the debug one)
+if [ -n "${SUBDMA_LOWMEM_DIR:-}" ] && [ "$mode" = check ]; then
+	required_args="$required_args e2e_lowmem=required"
+elif [ -n "${SUBDMA_LOWMEM_DIR:-}" ]; then
+	unset SUBDMA_LOWMEM_DIR
+elif [ -z "${SUBDMA_KERNEL_DIR:-}" ] && { [ "$mode" = check ] || [ "$mode" = udev ]; }; then
 	SUBDMA_LOWMEM_DIR=$(SUBDMA_MODULE_SRC=$SUBDMA_TOP/tests/e2e/lowmem \
 		"$SUBDMA_TOP/tests/guest/module.sh" "$kernel" 2>/dev/null) ||
 		die "the test helper does not build for $kernel"

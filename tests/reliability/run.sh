@@ -37,8 +37,16 @@ rm -f "$ko_dir"/*.mod.c
 log "building the driver against the debug kernel"
 make -s -C "$kernel_dir/build" M="$ko_dir" CONFIG_SCSI_SUBDMA=m modules \
 	>/dev/null
+# and the test helper, so that the in-place path runs under the DMA API
+# checker: dma_map_sg() and dma_unmap_sg() on the suite's own buffers
+lowmem_dir=$kernel_dir/lowmem
+rm -rf "$lowmem_dir"
+mkdir -p "$lowmem_dir"
+cp "$SUBDMA_TOP"/tests/e2e/lowmem/{Makefile,subdma_lowmem.c} "$lowmem_dir/"
+make -s -C "$kernel_dir/build" M="$lowmem_dir" modules >/dev/null
 
 export SUBDMA_KERNEL_DIR=$kernel_dir SUBDMA_KO_DIR=$ko_dir
+export SUBDMA_LOWMEM_DIR=$lowmem_dir
 export SUBDMA_E2E_APPEND="e2e_debug=1 kmemleak=on"
 status=0
 if [ -z "${SUBDMA_REL_REPORT_ONLY:-}" ]; then
