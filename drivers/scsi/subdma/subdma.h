@@ -6,6 +6,7 @@
 #ifndef SUBDMA_H
 #define SUBDMA_H
 
+#include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/interrupt.h>
 #include <linux/mutex.h>
@@ -94,7 +95,7 @@ struct subdma_host {
 	struct subdma_transfer xfer;
 	bool line_masked;
 	bool removing;
-	unsigned int handing_back;
+	atomic_t handing_back;
 	wait_queue_head_t handed_back;
 	struct mutex eh_mutex;	/* see the kernel-doc above */
 	struct mutex copy_mutex;	/* see the kernel-doc above */

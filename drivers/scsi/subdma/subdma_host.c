@@ -187,33 +187,16 @@ static struct scsi_cmnd *subdma_reap(struct subdma_host *h)
 {
 	if (!h->cmd || !h->ended || subdma_dma_copies_pending(&h->xfer))
 		return NULL;
-	h->handing_back++;
+	atomic_inc(&h->handing_back);
 	return subdma_release(h);
 }
 
 /* Complete a command subdma_reap() let go of (h->lock not held) */
 static void subdma_hand_back(struct subdma_host *h, struct scsi_cmnd *cmd)
 {
-	unsigned long flags;
-	bool all;
-
 	subdma_complete(h, cmd);
-	spin_lock_irqsave(&h->lock, flags);
-	all = !--h->handing_back;
-	spin_unlock_irqrestore(&h->lock, flags);
-	if (all)
+	if (atomic_dec_and_test(&h->handing_back))
 		wake_up_all(&h->handed_back);
-}
-
-static bool subdma_all_handed_back(struct subdma_host *h)
-{
-	unsigned long flags;
-	bool all;
-
-	spin_lock_irqsave(&h->lock, flags);
-	all = !h->handing_back;
-	spin_unlock_irqrestore(&h->lock, flags);
-	return all;
 }
 
 /*
@@ -223,7 +206,7 @@ static bool subdma_all_handed_back(struct subdma_host *h)
  */
 static void subdma_wait_handed_back(struct subdma_host *h)
 {
-	wait_event(h->handed_back, subdma_all_handed_back(h));
+	wait_event(h->handed_back, !atomic_read(&h->handing_back));
 }
 
 /* Whether the interrupt thread has copies to make */
@@ -471,17 +454,17 @@ EXPORT_SYMBOL_IF_KUNIT(subdma_interrupt);
  */
 VISIBLE_IF_KUNIT irqreturn_t subdma_interrupt_thread(int irq, void *data)
 {
-	const struct subdma_seams *seams;
 	struct subdma_host *h = data;
 	struct scsi_cmnd *done;
 
 	mutex_lock(&h->copy_mutex);
 	done = subdma_drain(h);
 	mutex_unlock(&h->copy_mutex);
-	seams = subdma_seams(&h->dma);
-	if (done && seams && seams->handing_back)
-		seams->handing_back(h, done);
 	if (done) {
+		const struct subdma_seams *seams = subdma_seams(&h->dma);
+
+		if (seams && seams->handing_back)
+			seams->handing_back(h, done);
 		/*
 		 * The block layer completes in a softirq that it raises: run
 		 * it here, as on the way out of a hard interrupt, rather than
@@ -620,7 +603,7 @@ static struct scsi_cmnd *subdma_reset_kept(struct subdma_host *h)
 	if (!h->cmd || h->ended)
 		return NULL;
 	status = subdma_adapter_read(&h->adapter, SUBDMA_REG_STATUS);
-	isr = subdma_adapter_read(&h->adapter, SUBDMA_REG_ISR);
+	isr = subdma_adapter_pending(&h->adapter);
 	if ((status & SUBDMA_STATUS_BUSY) ||
 	    (isr & (SUBDMA_ISR_DONE | SUBDMA_ISR_ERROR)))
 		return NULL;

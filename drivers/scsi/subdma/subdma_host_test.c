@@ -13,6 +13,18 @@
 #include "subdma_compat.h"
 #include "subdma_test_fakes.h"
 
+/* A 512-byte read after a test's command: it runs and completes */
+static void next_command_works(struct kunit *test, unsigned int done_before)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 512,
+					    DMA_FROM_DEVICE, NULL);
+
+	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
+	sdt_window_end(c, 512, SUBDMA_ISR_DONE);
+	KUNIT_EXPECT_EQ(test, c->done_calls, done_before + 1);
+}
+
 /* ---------------------------------------------------------------------
  * Discipline order per command
  */
@@ -364,11 +376,7 @@ static void error_abort_mid_window(struct kunit *test)
 	sdt_expect_log(test, "SPAXF");
 	KUNIT_EXPECT_EQ(test, c->done_calls, 0U);
 	KUNIT_EXPECT_FALSE(test, c->dma.enabled);
-	/* the next command works */
-	cmd = sdt_new_cmd(test, READ_10, 512, DMA_FROM_DEVICE, NULL);
-	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
-	sdt_window_end(c, 512, SUBDMA_ISR_DONE);
-	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+	next_command_works(test, 0U);
 }
 
 static void error_abort_completed_command(struct kunit *test)
@@ -595,11 +603,7 @@ static void error_reset_other_target_loses_done(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, host_byte(cmd->result), DID_RESET);
 	KUNIT_EXPECT_PTR_EQ(test, c->h->cmd, NULL);
 	KUNIT_EXPECT_FALSE(test, c->dma.enabled);
-	/* the next command works */
-	cmd = sdt_new_cmd(test, READ_10, 512, DMA_FROM_DEVICE, NULL);
-	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
-	sdt_window_end(c, 512, SUBDMA_ISR_DONE);
-	KUNIT_EXPECT_EQ(test, c->done_calls, 2U);
+	next_command_works(test, 1U);
 }
 
 /* ... while a command the reset did not touch goes on, and ends */
@@ -703,11 +707,7 @@ static void error_stuck_line(struct kunit *test)
 			SUBDMA_CTRL_IRQ_ENABLE | SUBDMA_CTRL_HOLD_LAST);
 	sdt_thread(c);
 	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
-	/* the next command works */
-	cmd = sdt_new_cmd(test, READ_10, 512, DMA_FROM_DEVICE, NULL);
-	KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
-	sdt_window_end(c, 512, SUBDMA_ISR_DONE);
-	KUNIT_EXPECT_EQ(test, c->done_calls, 2U);
+	next_command_works(test, 1U);
 }
 
 /*
