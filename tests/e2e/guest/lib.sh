@@ -190,6 +190,25 @@ host_stat() {
 	echo "$v"
 }
 
+# host_requests HOST: a line "H:C:T:L COUNT" for each device of the host,
+# COUNT the commands the midlayer has given the driver for it
+host_requests() {
+	for hr_f in /sys/class/scsi_host/"$1"/device/target*/*/iorequest_cnt; do
+		read -r hr_n <"$hr_f"
+		hr_f=${hr_f%/iorequest_cnt}
+		echo "${hr_f##*/} $((hr_n))"
+	done
+}
+
+# requests_moved BEFORE AFTER: "H:C:T:L +N" for each device whose count
+# moved between two lines of host_requests
+requests_moved() {
+	{ echo "$1"; echo --; echo "$2"; } | awk '
+		$0 == "--" { after = 1; next }
+		!after { n[$1] = $2; next }
+		$2 != n[$1] { print $1 " +" $2 - n[$1] }'
+}
+
 # polled_disks HOST: the host's block devices whose medium the block layer
 # polls (a CD's: the disk reports events)
 polled_disks() {

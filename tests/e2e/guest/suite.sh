@@ -255,30 +255,51 @@ roundtrip "1 MiB direct I/O (dio=1)" "$sg" 512 2048 128 20000 dio=1
 roundtrip "2 MiB O_DIRECT through the block device" "$sd" 512 4096 256 24000 \
 	direct
 
+# inplace_run TRY NAME [scattered]: lowmem-io's check of 1 MiB in 64 KiB
+# commands on $sd, the host's byte and window counts taken around it
+# (direct, mapreg, windows); false when another device was sent a
+# command meanwhile, or $sd one lowmem-io did not send (16 writes and
+# 16 reads): the counts are then not the run's own
+inplace_run() {
+	ir_name=$2
+	[ "$1" = 1 ] || ir_name="$ir_name (again)"
+	ir_before=$(host_requests "$host")
+	direct0=$(host_stat "$host" direct_bytes)
+	mapreg0=$(host_stat "$host" mapreg_bytes)
+	windows0=$(host_stat "$host" windows)
+	check "$ir_name" lowmem-io check "$sd" $((30000 * 512)) 1048576 65536 ${3:+"$3"}
+	direct=$(($(host_stat "$host" direct_bytes) - direct0))
+	mapreg=$(($(host_stat "$host" mapreg_bytes) - mapreg0))
+	windows=$(($(host_stat "$host" windows) - windows0))
+	ir_moved=$(requests_moved "$ir_before" "$(host_requests "$host")" |
+		tr '\n' ' ')
+	[ "$ir_moved" = "$sd_id +32 " ] && return 0
+	echo "NOTE the host's counts are not the run's own: commands sent $ir_moved(lowmem-io sent $sd_id 32)"
+	[ "$1" = 3 ]
+}
+
 # --- in place: buffers the 8237 reaches where they lie, from the test
 # helper's pages below 16 MiB, move without the map registers
 if [ -e /lib/modules/subdma_lowmem.ko ]; then
 	check "insmod subdma_lowmem (a test helper)" insmod /lib/modules/subdma_lowmem.ko
+	# the counts are the host's: a command another device is sent
+	# meanwhile (by the kernel or a daemon, never by the driver) spoils
+	# them, and the run is taken again, at most three times
+	sd_id=$(basename "$(readlink -f "/sys/block/${sd#/dev/}/device")")
 	polling_off "$host"
-	direct0=$(host_stat "$host" direct_bytes)
-	mapreg0=$(host_stat "$host" mapreg_bytes)
-	check "in place: 1 MiB in 64 KiB commands from below 16 MiB, read back" \
-		lowmem-io check "$sd" $((30000 * 512)) 1048576 65536
-	direct=$(($(host_stat "$host" direct_bytes) - direct0))
-	mapreg=$(($(host_stat "$host" mapreg_bytes) - mapreg0))
+	for try in 1 2 3; do
+		inplace_run "$try" "in place: 1 MiB in 64 KiB commands from below 16 MiB, read back" &&
+			break
+	done
 	[ "$direct" = 2097152 ] && [ "$mapreg" = 0 ] &&
 		pass "in place: every byte moved where it lies" ||
 		fail "in place: every byte moved where it lies: direct_bytes +$direct, mapreg_bytes +$mapreg"
 	# pages no two of which are adjacent: a window each in place, one a
 	# command through the map registers, which the driver picks
-	direct0=$(host_stat "$host" direct_bytes)
-	mapreg0=$(host_stat "$host" mapreg_bytes)
-	windows0=$(host_stat "$host" windows)
-	check "scattered pages below 16 MiB: 1 MiB in 64 KiB commands, read back" \
-		lowmem-io check "$sd" $((30000 * 512)) 1048576 65536 scattered
-	direct=$(($(host_stat "$host" direct_bytes) - direct0))
-	mapreg=$(($(host_stat "$host" mapreg_bytes) - mapreg0))
-	windows=$(($(host_stat "$host" windows) - windows0))
+	for try in 1 2 3; do
+		inplace_run "$try" "scattered pages below 16 MiB: 1 MiB in 64 KiB commands, read back" scattered &&
+			break
+	done
 	[ "$mapreg" = 2097152 ] && [ "$direct" = 0 ] && [ "$windows" = 32 ] &&
 		pass "scattered pages: through the map registers, one window a command" ||
 		fail "scattered pages: through the map registers, one window a command: mapreg_bytes +$mapreg, direct_bytes +$direct, windows +$windows"
