@@ -60,6 +60,23 @@
 #define SUBDMA_IRQ_ROUNDS	16
 #define SUBDMA_IRQ_WINDOW_ROUNDS	1024
 
+/* The bus addresses the command's windows may use, for the trace */
+static void subdma_trace_segments(struct subdma_host *h)
+{
+	struct scatterlist *sg;
+	int i;
+
+	if (!trace_subdma_segment_enabled())
+		return;
+	if (h->xfer.bounce) {
+		trace_subdma_segment(h, h->dma.mapregs_dma,
+				     2 * h->dma.mapregs_size);
+		return;
+	}
+	for_each_sg(h->xfer.sgl, sg, h->xfer.mapped, i)
+		trace_subdma_segment(h, sg_dma_address(sg), sg_dma_len(sg));
+}
+
 /* Program and arm the next window, if one is wanted and its half ready */
 static void subdma_start_window(struct subdma_host *h)
 {
@@ -524,6 +541,7 @@ static SUBDMA_QC_STATUS subdma_queuecommand(struct Scsi_Host *shost,
 	h->cmd = cmd;
 	h->timeout_served = 0;
 	trace_subdma_map(h, cmd);
+	subdma_trace_segments(h);
 	h->stats.commands++;
 	dev_dbg(h->dev, "command 0x%02x to %u:%llu, %u bytes %s%s\n",
 		cmd->cmnd[0], cmd->device->id, cmd->device->lun,

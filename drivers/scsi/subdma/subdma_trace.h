@@ -8,6 +8,10 @@
  *   subdma_map, then for each window subdma_window and subdma_flush,
  *   then subdma_unmap, then subdma_complete
  *
+ * subdma_segment follows subdma_map once for each range of bus addresses
+ * the command's windows may use (its mapped entries, or the map
+ * registers): every window must lie in those ranges.
+ *
  * subdma_eh marks an abort or a reset; the flush and unmap of the
  * command it releases follow it.  A command the host refuses before it
  * maps anything has only its subdma_complete.
@@ -47,6 +51,21 @@ TRACE_EVENT(subdma_map,
 		      __entry->host, __entry->tag, __entry->opcode, __entry->len,
 		      __entry->nents, __entry->mapped,
 		      __entry->bounce ? "mapregs" : "in-place")
+);
+
+TRACE_EVENT(subdma_segment,
+	    TP_PROTO(const struct subdma_host *h, dma_addr_t addr, u32 len),
+	    TP_ARGS(h, addr, len),
+	    TP_STRUCT__entry(__field(unsigned int, host)
+			     __field(int, tag)
+			     __field(u32, addr)
+			     __field(u32, len)),
+	    TP_fast_assign(__entry->host = h->shost->host_no;
+			   __entry->tag = scsi_cmd_to_rq(h->cmd)->tag;
+			   __entry->addr = lower_32_bits(addr);
+			   __entry->len = len;),
+	    TP_printk("host=%u tag=%d addr=0x%06x len=%u",
+		      __entry->host, __entry->tag, __entry->addr, __entry->len)
 );
 
 TRACE_EVENT(subdma_window,

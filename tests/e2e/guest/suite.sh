@@ -68,7 +68,8 @@ trace_start() {
 
 # trace_check: the trace since trace_start holds every step of every
 # command in order, an abort of a window that never moved and a reset
-# in the middle of one, and no breach of the discipline
+# in the middle of one, every window inside its command's mapping, and
+# no breach of the discipline
 trace_check() {
 	echo 0 >$tracing/tracing_on
 	echo 0 >$tracing/events/subdma/enable
@@ -81,11 +82,16 @@ trace_check() {
 	completes=$(trace_count completes) breaches=$(trace_count breaches)
 	unstarted=$(trace_count abort_unstarted)
 	midwindow=$(trace_count reset_midwindow)
+	checked=$(trace_count checked)
 	[ "$breaches" = 0 ] && [ "$lost" = 0 ] && [ "$maps" -ge 40 ] &&
 		[ "$windows" = "$flushes" ] && [ "$unmaps" = "$maps" ] &&
 		[ "$completes" -gt 0 ] &&
 		pass "the trace: every window flushed, every map undone before completion ($counts)" ||
 		fail "the trace: $counts, $lost lost"
+	[ "$breaches" = 0 ] && [ "$lost" = 0 ] && [ "$checked" = "$windows" ] &&
+		[ "$windows" -gt 0 ] &&
+		pass "the trace: each of $windows windows inside what its command mapped" ||
+		fail "the trace: $checked of $windows windows inside what their command mapped"
 	[ "$unstarted" -ge 1 ] && pass "the trace: an abort flushed a window that never started" ||
 		fail "the trace: no abort of a window that never started"
 	[ "$midwindow" -ge 1 ] && pass "the trace: a reset flushed a window cut halfway" ||

@@ -4,9 +4,12 @@
 # text of /sys/kernel/tracing/trace): per host, a command is mapped, each
 # window is programmed and then flushed, the data is unmapped, and only
 # then is the command completed - on success, error, abort and reset.
+# Every window lies in the bus addresses the command's subdma_segment
+# events gave (a run of adjacent ones may hold it), below 16 MiB and
+# inside one DMA page (64 KiB on channels 0-3, 128 KiB on 5-7).
 # Prints each breach, then one line of counts:
 #   maps= windows= flushes= unmaps= completes= abort_unstarted=
-#   reset_midwindow= breaches=
+#   reset_midwindow= checked= breaches=
 # abort_unstarted counts aborts that found a window programmed that had
 # moved nothing; reset_midwindow resets that found one part moved.
 
@@ -15,6 +18,32 @@ function field(name,    i) {
 		if (index($i, name "=") == 1)
 			return substr($i, length(name) + 2)
 	return ""
+}
+
+function hex(s,    i, n) {
+	s = tolower(s)
+	sub(/^0x/, "", s)
+	n = 0
+	for (i = 1; i <= length(s); i++)
+		n = n * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+	return n
+}
+
+# inside(HOST, ADDR, LEN): the window lies in one of the host's segments,
+# or in a run of adjacent ones
+function inside(h, a, l,    k, end) {
+	end = a + l
+	for (k = 0; k < nseg[h]; k++)
+		if (sa[h, k] <= a && a < sa[h, k] + sl[h, k])
+			break
+	if (k == nseg[h])
+		return 0
+	while (end > sa[h, k] + sl[h, k]) {
+		if (k + 1 >= nseg[h] || sa[h, k + 1] != sa[h, k] + sl[h, k])
+			return 0
+		k++
+	}
+	return 1
 }
 
 function breach(what) {
@@ -36,7 +65,16 @@ event == "subdma_map" {
 		breach("mapped while tag " mapped[host] " is still mapped")
 	mapped[host] = tag
 	window[host] = 0
+	nseg[host] = 0
 	maps++
+}
+
+event == "subdma_segment" {
+	if (mapped[host] != tag)
+		breach("a segment for a command that is not mapped")
+	sa[host, nseg[host]] = hex(field("addr"))
+	sl[host, nseg[host]] = field("len") + 0
+	nseg[host]++
 }
 
 event == "subdma_window" {
@@ -46,6 +84,19 @@ event == "subdma_window" {
 		breach("a window over one not flushed")
 	window[host] = 1
 	windows++
+	a = hex(field("addr"))
+	l = field("len") + 0
+	page = field("chan") >= 4 ? 131072 : 65536
+	if (l == 0)
+		breach("an empty window")
+	else if (!inside(host, a, l))
+		breach(sprintf("window 0x%06x+%d outside what was mapped", a, l))
+	else if (int(a / page) != int((a + l - 1) / page))
+		breach(sprintf("window 0x%06x+%d across a DMA page", a, l))
+	else if (a + l > 16777216)
+		breach(sprintf("window 0x%06x+%d above 16 MiB", a, l))
+	else
+		checked++
 }
 
 event == "subdma_flush" {
@@ -88,7 +139,7 @@ END {
 			tag = mapped[host]
 			breach("still mapped at the end of the trace")
 		}
-	printf "maps=%d windows=%d flushes=%d unmaps=%d completes=%d abort_unstarted=%d reset_midwindow=%d breaches=%d\n",
+	printf "maps=%d windows=%d flushes=%d unmaps=%d completes=%d abort_unstarted=%d reset_midwindow=%d checked=%d breaches=%d\n",
 	       maps, windows, flushes, unmaps, completes, abort_unstarted,
-	       reset_midwindow, breaches
+	       reset_midwindow, checked, breaches
 }
