@@ -244,17 +244,48 @@ static void subdma_wake_thread(struct subdma_host *h)
 		irq_wake_thread(h->shost->irq, h);
 }
 
+/* Whether a target can send the SCSI status byte (SAM) */
+static bool subdma_status_known(u8 status)
+{
+	switch (status) {
+	case SAM_STAT_GOOD:
+	case SAM_STAT_CHECK_CONDITION:
+	case SAM_STAT_CONDITION_MET:
+	case SAM_STAT_BUSY:
+	case SAM_STAT_INTERMEDIATE:
+	case SAM_STAT_INTERMEDIATE_CONDITION_MET:
+	case SAM_STAT_RESERVATION_CONFLICT:
+	case SAM_STAT_COMMAND_TERMINATED:
+	case SAM_STAT_TASK_SET_FULL:
+	case SAM_STAT_ACA_ACTIVE:
+	case SAM_STAT_TASK_ABORTED:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* The command ended: DONE, ERROR, ILLEGAL, or the DMA counts disagreed */
 static void subdma_end(struct subdma_host *h, u8 isr, bool dma_ok)
 {
 	struct scsi_cmnd *cmd = h->cmd;
-	u8 error = SUBDMA_ERR_NONE;
+	u8 error = SUBDMA_ERR_NONE, status;
+	bool wrong = !dma_ok;
 
 	if (!dma_ok) {
 		set_host_byte(cmd, DID_ERROR);
 	} else if (isr & SUBDMA_ISR_DONE) {
-		cmd->result = subdma_adapter_read(&h->adapter, SUBDMA_REG_SCSI_STATUS);
-		if (cmd->result == SAM_STAT_CHECK_CONDITION)
+		status = subdma_adapter_read(&h->adapter, SUBDMA_REG_SCSI_STATUS);
+		if (!subdma_status_known(status)) {
+			/* no target sends it: the adapter is wrong, not the data */
+			dev_warn_ratelimited(h->dev, "adapter gave SCSI status 0x%02x, which no target sends\n",
+					     status);
+			set_host_byte(cmd, DID_ERROR);
+			wrong = true;
+		} else {
+			cmd->result = status;
+		}
+		if (status == SAM_STAT_CHECK_CONDITION)
 			subdma_adapter_sense(&h->adapter, cmd->sense_buffer,
 					     SCSI_SENSE_BUFFERSIZE);
 	} else {
@@ -267,7 +298,7 @@ static void subdma_end(struct subdma_host *h, u8 isr, bool dma_ok)
 	subdma_flush(h, 0);
 	h->ended = true;
 	h->window_wanted = false;
-	if (!dma_ok || (isr & SUBDMA_ISR_ILLEGAL) ||
+	if (wrong || (isr & SUBDMA_ISR_ILLEGAL) ||
 	    (error && error != SUBDMA_ERR_SELECTION_TIMEOUT)) {
 		h->stats.faults++;
 		dev_warn_ratelimited(h->dev, "command 0x%02x failed: isr 0x%02x error 0x%02x\n",

@@ -1073,6 +1073,30 @@ static void error_check_condition(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->adapter.sense_pos, 18U);
 }
 
+/* A status byte no target sends: the adapter is wrong, not the target */
+static void error_status_unknown(struct kunit *test)
+{
+	static const u8 lies[] = { 0xff, 0x01, 0x06, 0x80 };
+	struct sdt_ctx *c = test->priv;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lies); i++) {
+		struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 512,
+						    DMA_FROM_DEVICE, NULL);
+
+		c->adapter.regs[SUBDMA_REG_SCSI_STATUS] = lies[i];
+		c->adapter.regs[SUBDMA_REG_SENSE_LEN] = SUBDMA_MAX_SENSE;
+		sdt_queue(c, cmd);
+		sdt_window_end(c, 512, SUBDMA_ISR_DONE);
+		KUNIT_EXPECT_EQ(test, cmd->result, DID_ERROR << 16);
+		KUNIT_EXPECT_EQ(test, c->adapter.sense_pos, 0U);
+		KUNIT_EXPECT_EQ(test, c->done_calls, i + 1);
+	}
+	KUNIT_EXPECT_EQ(test, c->h->stats.faults, (u64)ARRAY_SIZE(lies));
+	c->adapter.regs[SUBDMA_REG_SCSI_STATUS] = SAM_STAT_GOOD;
+	next_command_works(test, ARRAY_SIZE(lies));
+}
+
 static void error_illegal(struct kunit *test)
 {
 	struct sdt_ctx *c = test->priv;
@@ -1584,6 +1608,7 @@ static struct kunit_case error_path_cases[] = {
 	KUNIT_CASE(error_underrun),
 	KUNIT_CASE_PARAM(error_adapter_error, error_gen_params),
 	KUNIT_CASE(error_check_condition),
+	KUNIT_CASE(error_status_unknown),
 	KUNIT_CASE(error_illegal),
 	KUNIT_CASE(error_spurious_interrupt),
 	KUNIT_CASE(error_bidirectional),
