@@ -120,7 +120,16 @@ static u32 subdma_flush(struct subdma_host *h, u32 moved)
 /* Complete a command the host let go of (h->lock not held) */
 static void subdma_complete(struct subdma_host *h, struct scsi_cmnd *cmd)
 {
-	trace_subdma_complete(h, cmd);
+	trace_subdma_complete(h, cmd, true);
+	scsi_done(cmd);
+}
+
+/* Complete a command the host refuses before mapping it (no lock held) */
+static void subdma_refuse(struct subdma_host *h, struct scsi_cmnd *cmd,
+			  int host_code)
+{
+	set_host_byte(cmd, host_code);
+	trace_subdma_complete(h, cmd, false);
 	scsi_done(cmd);
 }
 
@@ -535,8 +544,7 @@ static SUBDMA_QC_STATUS subdma_queuecommand(struct Scsi_Host *shost,
 	bool wake = false;
 
 	if (cmd->sc_data_direction == DMA_BIDIRECTIONAL) {
-		set_host_byte(cmd, DID_ERROR);
-		subdma_complete(h, cmd);
+		subdma_refuse(h, cmd, DID_ERROR);
 		return 0;
 	}
 	spin_lock_irqsave(&h->lock, flags);
@@ -548,8 +556,7 @@ static SUBDMA_QC_STATUS subdma_queuecommand(struct Scsi_Host *shost,
 		/* the causes still do not clear: an adapter gone wrong */
 		h->stats.faults++;
 		spin_unlock_irqrestore(&h->lock, flags);
-		set_host_byte(cmd, DID_BUS_BUSY);
-		subdma_complete(h, cmd);
+		subdma_refuse(h, cmd, DID_BUS_BUSY);
 		return 0;
 	}
 	if (subdma_adapter_read(&h->adapter, SUBDMA_REG_STATUS) &
@@ -563,8 +570,7 @@ static SUBDMA_QC_STATUS subdma_queuecommand(struct Scsi_Host *shost,
 		h->stats.faults++;
 		spin_unlock_irqrestore(&h->lock, flags);
 		dev_warn_ratelimited(h->dev, "adapter busy with no command: aborted\n");
-		set_host_byte(cmd, DID_BUS_BUSY);
-		subdma_complete(h, cmd);
+		subdma_refuse(h, cmd, DID_BUS_BUSY);
 		return 0;
 	}
 	subdma_dma_map(&h->dma, &h->xfer, scsi_sglist(cmd), scsi_sg_count(cmd),

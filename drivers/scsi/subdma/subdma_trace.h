@@ -129,21 +129,25 @@ TRACE_EVENT(subdma_unmap,
 );
 
 TRACE_EVENT(subdma_complete,
-	    TP_PROTO(const struct subdma_host *h, struct scsi_cmnd *cmd),
-	    TP_ARGS(h, cmd),
+	    TP_PROTO(const struct subdma_host *h, struct scsi_cmnd *cmd,
+		     bool released),
+	    TP_ARGS(h, cmd, released),
 	    TP_STRUCT__entry(__field(unsigned int, host)
 			     __field(int, tag)
 			     __field(u8, opcode)
 			     __field(int, result)
-			     __field(unsigned int, resid)),
+			     __field(unsigned int, resid)
+			     __field(bool, released)),
 	    TP_fast_assign(__entry->host = h->shost->host_no;
 			   __entry->tag = scsi_cmd_to_rq(cmd)->tag;
 			   __entry->opcode = cmd->cmnd[0];
 			   __entry->result = cmd->result;
-			   __entry->resid = scsi_get_resid(cmd);),
-	    TP_printk("host=%u tag=%d op=0x%02x result=0x%x resid=%u",
+			   __entry->resid = scsi_get_resid(cmd);
+			   __entry->released = released;),
+	    TP_printk("host=%u tag=%d op=0x%02x result=0x%x resid=%u from=%s",
 		      __entry->host, __entry->tag, __entry->opcode,
-		      __entry->result, __entry->resid)
+		      __entry->result, __entry->resid,
+		      __entry->released ? "release" : "refusal")
 );
 
 TRACE_EVENT(subdma_eh,

@@ -9,7 +9,7 @@
 # inside one DMA page (64 KiB on channels 0-3, 128 KiB on 5-7).
 # Prints each breach, then one line of counts:
 #   maps= windows= flushes= unmaps= completes= abort_unstarted=
-#   reset_midwindow= checked= breaches=
+#   reset_midwindow= checked= twice= breaches=
 # abort_unstarted counts aborts that found a window programmed that had
 # moved nothing; reset_midwindow resets that found one part moved.
 
@@ -66,6 +66,7 @@ event == "subdma_map" {
 	mapped[host] = tag
 	window[host] = 0
 	nseg[host] = 0
+	unmapped[host, tag] = 0
 	maps++
 }
 
@@ -120,12 +121,22 @@ event == "subdma_unmap" {
 	if (window[host])
 		breach("unmapped with its window not flushed")
 	mapped[host] = ""
+	unmapped[host, tag] = 1
 	unmaps++
 }
 
 event == "subdma_complete" {
 	if (mapped[host] == tag)
 		breach("completed while still mapped")
+	if (field("from") == "release") {
+		# once for each unmap: a second completion would finish the
+		# midlayer's retry of the command, or another command
+		if (!unmapped[host, tag]) {
+			twice++
+			breach("completed with no unmap since its last completion")
+		}
+		unmapped[host, tag] = 0
+	}
 	completes++
 }
 
@@ -139,7 +150,7 @@ END {
 			tag = mapped[host]
 			breach("still mapped at the end of the trace")
 		}
-	printf "maps=%d windows=%d flushes=%d unmaps=%d completes=%d abort_unstarted=%d reset_midwindow=%d checked=%d breaches=%d\n",
+	printf "maps=%d windows=%d flushes=%d unmaps=%d completes=%d abort_unstarted=%d reset_midwindow=%d checked=%d twice=%d breaches=%d\n",
 	       maps, windows, flushes, unmaps, completes, abort_unstarted,
-	       reset_midwindow, checked, breaches
+	       reset_midwindow, checked, twice, breaches
 }
