@@ -543,7 +543,12 @@ static SUBDMA_QC_STATUS subdma_queuecommand(struct Scsi_Host *shost,
 	unsigned long flags;
 	bool wake = false;
 
-	if (cmd->sc_data_direction == DMA_BIDIRECTIONAL) {
+	/*
+	 * The adapter moves one direction, and takes a CDB of 1 to 16 bytes:
+	 * bsg passes an empty one on, which the midlayer does not check
+	 */
+	if (cmd->sc_data_direction == DMA_BIDIRECTIONAL ||
+	    !cmd->cmd_len || cmd->cmd_len > SUBDMA_MAX_CDB) {
 		subdma_refuse(h, cmd, DID_ERROR);
 		return 0;
 	}

@@ -1133,6 +1133,30 @@ static void error_bidirectional(struct kunit *test)
 	sdt_expect_log(test, "D");
 }
 
+/*
+ * A CDB of no byte, or of more than the adapter takes: bsg hands an
+ * empty one on (the midlayer only checks max_cmd_len); the adapter
+ * would refuse it and a read's window be armed for nothing
+ */
+static void error_cdb_length(struct kunit *test)
+{
+	static const unsigned short lens[] = { 0, SUBDMA_MAX_CDB + 1 };
+	struct sdt_ctx *c = test->priv;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lens); i++) {
+		struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 512,
+						    DMA_FROM_DEVICE, NULL);
+
+		cmd->cmd_len = lens[i];
+		KUNIT_EXPECT_EQ(test, sdt_queue(c, cmd), 0);
+		KUNIT_EXPECT_EQ(test, host_byte(cmd->result), DID_ERROR);
+		KUNIT_EXPECT_EQ(test, c->done_calls, i + 1);
+	}
+	sdt_expect_log(test, "DD");
+	next_command_works(test, ARRAY_SIZE(lens));
+}
+
 static void error_busy_host(struct kunit *test)
 {
 	struct sdt_ctx *c = test->priv;
@@ -1612,6 +1636,7 @@ static struct kunit_case error_path_cases[] = {
 	KUNIT_CASE(error_illegal),
 	KUNIT_CASE(error_spurious_interrupt),
 	KUNIT_CASE(error_bidirectional),
+	KUNIT_CASE(error_cdb_length),
 	KUNIT_CASE(error_busy_host),
 	{}
 };
