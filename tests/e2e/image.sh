@@ -16,6 +16,7 @@
 # loads nothing then.
 # SUBDMA_LOWMEM_DIR=DIR (where tests/guest/module.sh built the test helper
 # tests/e2e/lowmem for this kernel) adds the helper and its lowmem-io.
+# Every image has the reliability campaign's fuzzer, subdma-fuzz.
 set -euo pipefail
 # shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
@@ -42,7 +43,9 @@ optional=(crc32c_generic crct10dif_generic crc64_rocksoft_generic)
 spare=(floppy)
 
 regs=$SUBDMA_TOP/drivers/scsi/subdma/subdma_regs.h
-need_packages sg3-utils lsscsi e2fsprogs busybox-static cpio xz-utils util-linux
+need_packages sg3-utils lsscsi e2fsprogs busybox-static cpio xz-utils util-linux \
+	gcc libc6-dev
+fuzz=$SUBDMA_TOP/tests/reliability/fuzz/subdma-fuzz.c
 
 # udev_ko and udev: the module DKMS built and the unpacked udev package
 # of the host's release (cached by its version), in a system's image
@@ -65,7 +68,6 @@ lowmem=()
 if [ -n "${SUBDMA_LOWMEM_DIR:-}" ]; then
 	lowmem=("$SUBDMA_LOWMEM_DIR/subdma_lowmem.ko" "$SUBDMA_TOP/tests/e2e/lowmem/lowmem-io.c")
 	[ -f "${lowmem[0]}" ] || die "no test helper in $SUBDMA_LOWMEM_DIR"
-	need_packages gcc libc6-dev
 fi
 for ko in "${subdma_ko[@]}"; do
 	[ -f "$ko" ] || die "$ko is missing: build the driver first (make)"
@@ -80,7 +82,7 @@ done | sort -u)
 key=$(content_hash "$kernel_dir" "${modules[*]} ${optional[*]} ${spare[*]}" "${tools[*]}" "$0" \
 	"$SUBDMA_TOP/tests/guest/initramfs.sh" /bin/busybox "${binaries[@]}" \
 	"${subdma_ko[@]}" "$SUBDMA_TOP"/tests/e2e/guest/* ${extra:+"$extra"/*} \
-	"$regs" "$SUBDMA_TOP/tests/lib/kernel-reports" \
+	"$regs" "$SUBDMA_TOP/tests/lib/kernel-reports" "$fuzz" \
 	${udev_ko:+"$udev_ko" "$udev"/lib/udev/rules.d/*} "${lowmem[@]}")
 out=$SUBDMA_CACHE/e2e-initrd-$key.gz
 cache_lock e2e-initrd
@@ -154,6 +156,9 @@ if [ "${#lowmem[@]}" -gt 0 ]; then
 	gcc -static -O2 -Wall -Wextra -Werror -o "$tree/usr/bin/lowmem-io" \
 		"${lowmem[1]}" || die "lowmem-io does not build"
 fi
+mkdir -p "$tree/usr/bin"
+gcc -static -O2 -Wall -Wextra -Werror -o "$tree/usr/bin/subdma-fuzz" "$fuzz" ||
+	die "subdma-fuzz does not build"
 if [ -n "$udev_ko" ]; then
 	# the module as DKMS installed it, what depmod needs of the kernel's
 	# own lists, udev's rules, and kmod's tools in /sbin (busybox's own

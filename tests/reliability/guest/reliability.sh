@@ -14,6 +14,8 @@
 #   rel_writes=1         the fault matrix also strikes writes
 #   rel_kinds=1,2,...    the fault kinds of the matrix (default: all)
 #   rel_probe_step=N     fail every Nth allocation of a bind (default 1)
+#   rel_fuzz=N           4. N commands of the fuzzer per adapter (fuzz.sh)
+#   rel_only=fuzz        the fuzzer alone, then the watchdogs
 # Besides PASS and FAIL lines it prints "STAT NAME VALUE" lines for the
 # report.
 # shellcheck disable=SC2015 # "test && pass || fail": pass never fails
@@ -120,6 +122,13 @@ wait_scan $disks
 found=$(lsscsi | grep -c disk)
 [ "$found" = $disks ] && pass "the scan finds $disks disks on two adapters" ||
 	fail "the scan finds $disks disks on two adapters: $found"
+if [ "$(cmdline rel_only)" = fuzz ]; then
+	# shellcheck source=fuzz.sh
+	. /fuzz.sh
+	watchdogs "$ios"
+	echo "subdma-suite-end $passed $failed"
+	exit 0
+fi
 
 # --- 1. the fault matrix
 # expect KIND WHERE: sets acts and outcome: whether the fault acts on a
@@ -445,6 +454,10 @@ for io in $ios; do
 		cmp -s /tmp/w /tmp/r && pass "adapter $io: I/O after the stress verifies" ||
 		fail "adapter $io: I/O after the stress verifies"
 done
+
+# --- 4. the fuzzer
+# shellcheck source=fuzz.sh
+[ -z "$(cmdline rel_fuzz)" ] || . /fuzz.sh
 
 # --- watchdogs
 watchdogs "$ios"
