@@ -4,9 +4,11 @@
 # Reliability on the debug test kernel (KASAN, lockdep, atomic sleep, the
 # DMA API checker, kmemleak, fault injection):
 #   run.sh short   the end-to-end suite, the fault matrix on reads, a
-#                  short stress with 10 reloads (make check)
+#                  short stress with 10 reloads, 20000 commands of the
+#                  fuzzer per adapter (make check)
 #   run.sh full    the same with writes in the fault matrix, 5 minutes of
-#                  stress and 50 reloads; writes tests/reliability/results.md
+#                  stress, 50 reloads and a million commands of the fuzzer
+#                  per adapter; writes tests/reliability/results.md
 # Prints a report of what ran and what held; fails on any failed check
 # or any report of the kernel's checkers.
 set -euo pipefail
@@ -17,10 +19,12 @@ set -euo pipefail
 
 mode=${1:-short}
 case $mode in
-short) rel="rel_stress=30 rel_reloads=10 rel_probe_step=3" timeout=1500 ;;
-full) rel="rel_stress=300 rel_reloads=50 rel_writes=1" timeout=3000 ;;
+short) rel="rel_stress=30 rel_reloads=10 rel_probe_step=3" timeout=1500 fuzz=20000 ;;
+full) rel="rel_stress=300 rel_reloads=50 rel_writes=1" timeout=3000 fuzz=1000000 ;;
 *) die "usage: run.sh short|full" ;;
 esac
+# the fuzzer's commands on both adapters, at 40 a second at least
+rel="$rel rel_fuzz=$fuzz" timeout=$((timeout + 2 * fuzz / 40))
 # SUBDMA_REL_REPORT_ONLY=1: the report of the last run's logs
 if [ -n "${SUBDMA_REL_REPORT_ONLY:-}" ]; then
 	logs=${SUBDMA_REL_LOGS:-$SUBDMA_CACHE/logs/reliability-latest}
@@ -102,6 +106,8 @@ report=$(
 | Bytes written, read back and compared by the streams | $(stat bytes_verified) | |
 | Resets injected at random during the streams | $(stat resets) | |
 | rmmod/insmod cycles under I/O (rmmod refused while in use) | $(stat reloads) ($(stat rmmod_refused_busy)) | $(held campaign 'rmmod and insmod') |
+| Commands fuzzed through sg, bsg and O_DIRECT (2 adapters) | $(stat fuzz_commands) | $(held campaign 'fuzz .*-bit: [0-9]* commands') |
+| Canary bytes changed by the fuzzing | $(stat fuzz_canary_bytes_changed) | $(held campaign 'fuzz .*canary') |
 | KASAN reports | $(count '*' "${kernel_lines}.*BUG: KASAN") | |
 | Lockdep reports | $(count '*' "${kernel_lines}.*(WARNING: .*(lock|recursion)|possible (circular|recursive) locking|inconsistent lock state)") | |
 | Sleeping in atomic context | $(count '*' "${kernel_lines}.*BUG: sleeping function") | |
