@@ -7,9 +7,9 @@
 #                      driver, move real data (a guest shell on a terminal)
 #   make check         run every test on every kernel (6.1, 6.12, 7.3;
 #                      SUBDMA_KERNELS="6.12" for one); the reliability
-#                      campaign short, on 6.1
-#   make check-full    the reliability campaign in full; writes
-#                      tests/reliability/results.md
+#                      campaign short, on a 7.3 debug kernel
+#   make check-full    the reliability campaign in full, on 7.3 and 6.1
+#                      debug kernels; writes tests/reliability/results.md
 #   make bench         subdma against QEMU's other SCSI adapters; writes
 #                      bench/results.md
 #   make deb           the subdma-dkms package (prints its path)
@@ -108,10 +108,10 @@ check-e2e:
 check-dkms:
 	@tests/dkms/run.sh
 
-# On a debug kernel (KASAN, lockdep, the DMA API checker, kmemleak): the
-# end-to-end suite, the fault matrix, allocation failures, stress under
-# resets and reloads; a report at the end.  Short in check, all of it in
-# check-full.
+# On a debug kernel (KASAN, UBSAN, lockdep, hung tasks, the DMA API
+# checker, kmemleak): the end-to-end suite, the fault matrix, allocation
+# failures, stress under resets and reloads; a report at the end.  Short
+# on 7.3 in check, all of it on 7.3 and 6.1 in check-full.
 check-reliability:
 	@tests/reliability/run.sh short
 

@@ -144,6 +144,8 @@ build_root() {
 	local release=$1 bpo=$1-backports abi key root pkgs
 	abi=$(suite_kernel_abi "$bpo")
 	pkgs="gcc-14 make flex bison bc python3 libc6-dev xz-utils kmod sparse"
+	# and for the debug test kernel (tests/reliability/kernel.sh)
+	pkgs="$pkgs libelf-dev libssl-dev"
 	pkgs="$pkgs linux-headers-$abi linux-source-$(abi_series "$abi")"
 	key=$(content_hash "$release" "$pkgs" \
 		"$(suite_version "$bpo" "linux-headers-$abi")" \

@@ -1,74 +1,96 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Reliability on the debug test kernel (KASAN, lockdep, atomic sleep, the
-# DMA API checker, kmemleak, fault injection):
-#   run.sh short   the end-to-end suite, the fault matrix on reads, a
-#                  short stress with 10 reloads, 20000 commands of the
-#                  fuzzer per adapter (make check)
-#   run.sh full    the same with writes in the fault matrix, 5 minutes of
-#                  stress, 50 reloads and a million commands of the fuzzer
-#                  per adapter; writes tests/reliability/results.md
-# Prints a report of what ran and what held; fails on any failed check
-# or any report of the kernel's checkers.
+# Reliability on a debug test kernel (KASAN, UBSAN, lockdep, atomic
+# sleep, hung tasks, the DMA API checker, kmemleak, fault injection):
+#   run.sh short [KERNEL]   the end-to-end suite (sleep included), the
+#                           fault matrix on reads, a short stress with 10
+#                           reloads, 10000 commands of the fuzzer on each
+#                           adapter; on 7.3, Debian's newest (make check)
+#   run.sh full [KERNELS]   the same with writes in the fault matrix, 5
+#                           minutes of stress, 50 reloads and a million
+#                           commands of the fuzzer on each adapter, on 7.3
+#                           and then 6.1; writes tests/reliability/results.md
+# Prints a report of what ran and what held for each kernel; fails on
+# any failed check or any report of the kernel's checkers.
+# SUBDMA_REL_REPORT_ONLY=1: the reports of each kernel's last run.
 set -euo pipefail
 # shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
 # shellcheck source=../lib/guest.sh
 . "$SUBDMA_TOP/tests/lib/guest.sh"
+# shellcheck source=../lib/kernels.sh
+. "$SUBDMA_TOP/tests/lib/kernels.sh"
 
 mode=${1:-short}
 case $mode in
-short) rel="rel_stress=30 rel_reloads=10 rel_probe_step=3" timeout=1500 fuzz=20000 ;;
-full) rel="rel_stress=300 rel_reloads=50 rel_writes=1" timeout=3000 fuzz=1000000 ;;
-*) die "usage: run.sh short|full" ;;
+short)
+	rel="rel_stress=30 rel_reloads=10 rel_probe_step=3" timeout=1500
+	fuzz=10000 kernels=${2:-7.3}
+	;;
+full)
+	rel="rel_stress=300 rel_reloads=50 rel_writes=1" timeout=3000
+	fuzz=1000000 kernels=${2:-7.3 6.1}
+	;;
+*) die "usage: run.sh short|full [KERNEL...]" ;;
 esac
 # the fuzzer's commands on both adapters, at 40 a second at least
 rel="$rel rel_fuzz=$fuzz" timeout=$((timeout + 2 * fuzz / 40))
-# SUBDMA_REL_REPORT_ONLY=1: the report of the last run's logs
-if [ -n "${SUBDMA_REL_REPORT_ONLY:-}" ]; then
-	logs=${SUBDMA_REL_LOGS:-$SUBDMA_CACHE/logs/reliability-latest}
-	[ -d "$logs" ] || die "no logs of an earlier run in $logs"
-fi
 
-kernel_dir=$("$SUBDMA_TOP/tests/reliability/kernel.sh")
-# the driver, built against the debug tree outside the source directory
-ko_dir=$kernel_dir/subdma
-rm -rf "$ko_dir"
-mkdir -p "$ko_dir"
-cp "$SUBDMA_TOP"/drivers/scsi/subdma/{Makefile,*.c,*.h} "$ko_dir/"
-rm -f "$ko_dir"/*.mod.c
-log "building the driver against the debug kernel"
-make -s -C "$kernel_dir/build" M="$ko_dir" CONFIG_SCSI_SUBDMA=m modules \
-	>/dev/null
-# and the test helper, so that the in-place path runs under the DMA API
-# checker: dma_map_sg() and dma_unmap_sg() on the suite's own buffers
-lowmem_dir=$kernel_dir/lowmem
-rm -rf "$lowmem_dir"
-mkdir -p "$lowmem_dir"
-cp "$SUBDMA_TOP"/tests/e2e/lowmem/{Makefile,subdma_lowmem.c} "$lowmem_dir/"
-make -s -C "$kernel_dir/build" M="$lowmem_dir" modules >/dev/null
+# build_against SOURCE-DIR NAME: SOURCE-DIR's module copied to NAME beside
+# the debug kernel and built against it (in its build root, with its
+# compiler, for a kernel built there); prints the directory
+build_against() {
+	local dir=$kernel_dir/$2 inner
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	find "$1" -maxdepth 1 \( -name Makefile -o -name '*.[ch]' \) \
+		! -name '*.mod.c' -exec cp {} "$dir/" \;
+	if [ -n "$root" ]; then
+		inner=${dir#"$root"}
+		in_root "$root" make -s CC=gcc-14 -C "${kernel_dir#"$root"}/build" \
+			M="$inner" CONFIG_SCSI_SUBDMA=m modules >/dev/null
+	else
+		make -s -C "$kernel_dir/build" M="$dir" CONFIG_SCSI_SUBDMA=m \
+			modules >/dev/null
+	fi
+	echo "$dir"
+}
 
-export SUBDMA_KERNEL_DIR=$kernel_dir SUBDMA_KO_DIR=$ko_dir
-export SUBDMA_LOWMEM_DIR=$lowmem_dir
-export SUBDMA_E2E_APPEND="e2e_debug=1 kmemleak=on"
-status=0
-if [ -z "${SUBDMA_REL_REPORT_ONLY:-}" ]; then
-logs=${SUBDMA_REL_LOGS:-$(guest_logs reliability)}
-mkdir -p "$logs"
-log "the end-to-end suite on the debug kernel"
-# the configurations of one adapter each; the campaign has two adapters,
-# and the release kernels run the rest
-SUBDMA_E2E_LOGS=$logs/e2e SUBDMA_E2E_ONLY="8-bit channel,16-bit channel" \
-	"$SUBDMA_TOP/tests/e2e/run.sh" check |
-	tee "$logs/e2e.out" || status=1
-log "the reliability campaign ($mode)"
-SUBDMA_E2E_LOGS=$logs/campaign SUBDMA_REL_APPEND=$rel SUBDMA_GUEST_TIMEOUT=$timeout \
-	"$SUBDMA_TOP/tests/e2e/run.sh" reliability | tee "$logs/campaign.out" ||
-	status=1
-fi
+# campaign KERNEL: the debug kernel, the driver and the test helper built
+# against it, then the end-to-end suite and the campaign on it, their
+# consoles in $logs; false when a check failed
+campaign() {
+	local kernel=$1 release status=0
+	kernel_dir=$("$SUBDMA_TOP/tests/reliability/kernel.sh" "$kernel")
+	release=$(kernel_root "$kernel")
+	root=
+	[ -z "$release" ] || root=$(cache_lock "root-$release" && build_root "$release")
+	log "building the driver against the $kernel debug kernel"
+	export SUBDMA_KERNEL_DIR=$kernel_dir
+	SUBDMA_KO_DIR=$(build_against "$SUBDMA_TOP/drivers/scsi/subdma" subdma)
+	# and the test helper, so that the in-place path runs under the DMA
+	# API checker: dma_map_sg() and dma_unmap_sg() on the suite's buffers
+	SUBDMA_LOWMEM_DIR=$(build_against "$SUBDMA_TOP/tests/e2e/lowmem" lowmem)
+	export SUBDMA_KO_DIR SUBDMA_LOWMEM_DIR
+	# the debug kernel sleeps: suspend with I/O in flight runs under the
+	# checkers too
+	export SUBDMA_E2E_APPEND="e2e_debug=1 kmemleak=on e2e_sleep=required"
+	log "the end-to-end suite on the $kernel debug kernel"
+	# its 8-bit configuration: the campaign runs both channel widths on
+	# this kernel, and the release kernels run every configuration
+	SUBDMA_E2E_LOGS=$logs/e2e SUBDMA_E2E_ONLY="8-bit channel" \
+		"$SUBDMA_TOP/tests/e2e/run.sh" check |
+		tee "$logs/e2e.out" || status=1
+	log "the reliability campaign ($mode) on the $kernel debug kernel"
+	SUBDMA_E2E_LOGS=$logs/campaign SUBDMA_REL_APPEND=$rel \
+		SUBDMA_GUEST_TIMEOUT=$timeout \
+		"$SUBDMA_TOP/tests/e2e/run.sh" reliability | tee "$logs/campaign.out" ||
+		status=1
+	return $status
+}
 
-# --- the report, from the consoles of the runs
+# --- the report, from the consoles of the runs in $logs
 consoles() {	# RUN (e2e, campaign, or * for both): the guests' console lines
 	local d
 	for d in "$logs"/$1; do
@@ -90,12 +112,15 @@ held() {	# RUN PATTERN: "passed of run" for the checks whose name matches
 checks_of() {	# LOG: "passed, failed" from a runner's summary line
 	sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 passed, \2 failed/p' "$1" | tail -n 1
 }
-kernel_lines=$GUEST_KERNEL_LINE
-report=$(
+report() {	# the table of what ran and what held
+	local k=$GUEST_KERNEL_LINE
 	cat <<EOF
 | What ran | Count | Held |
 |---|---|---|
-| End-to-end suite on the debug kernel (8-bit and 16-bit channels) | $(checks_of "$logs/e2e.out") | |
+| End-to-end suite on the debug kernel (8-bit channel) | $(checks_of "$logs/e2e.out") | |
+| Suspend and resume with writes in flight | $(count e2e '^(PASS|FAIL) .*asleep and awake again') | $(held e2e '.*asleep and awake again') |
+| Windows checked against their command's mapping (trace) | $(consoles e2e | sed -n 's/^PASS the trace: each of \([0-9]*\) windows.*/\1/p' | awk '{ s += $1 } END { print s + 0 }') | $(held e2e 'the trace: ') |
+| Commands completed twice (trace) | $(consoles '*' | sed -n 's/.*the trace: .* twice=\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }') | |
 | Bad module parameters, each refused with its message | $(count e2e '^(PASS|FAIL) refuses ') | $(held e2e 'refuses ') |
 | Malformed and hostile commands (sg_raw, SG_IO) | $(count e2e '^(PASS|FAIL) rejects ') | $(held e2e 'rejects ') |
 | Fault matrix cells (kind x place x width x direction) | $(stat fault_cells) | $(held campaign 'fault ') |
@@ -108,28 +133,49 @@ report=$(
 | rmmod/insmod cycles under I/O (rmmod refused while in use) | $(stat reloads) ($(stat rmmod_refused_busy)) | $(held campaign 'rmmod and insmod') |
 | Commands fuzzed through sg, bsg and O_DIRECT (2 adapters) | $(stat fuzz_commands) | $(held campaign 'fuzz .*-bit: [0-9]* commands') |
 | Canary bytes changed by the fuzzing | $(stat fuzz_canary_bytes_changed) | $(held campaign 'fuzz .*canary') |
-| KASAN reports | $(count '*' "${kernel_lines}.*BUG: KASAN") | |
-| Lockdep reports | $(count '*' "${kernel_lines}.*(WARNING: .*(lock|recursion)|possible (circular|recursive) locking|inconsistent lock state)") | |
-| Sleeping in atomic context | $(count '*' "${kernel_lines}.*BUG: sleeping function") | |
+| KASAN reports | $(count '*' "${k}.*BUG: KASAN") | |
+| UBSAN reports | $(count '*' "${k}.*UBSAN: ") | |
+| Lockdep reports | $(count '*' "${k}.*(WARNING: .*(lock|recursion)|possible (circular|recursive) locking|inconsistent lock state)") | |
+| Sleeping in atomic context | $(count '*' "${k}.*BUG: sleeping function") | |
+| Hung tasks | $(count '*' "${k}.*INFO: task .* blocked for more than") | |
 | DMA API checker errors | $(stat dma_api_errors) | |
 | kmemleak: objects leaked | $(stat kmemleak_leaks) | |
 | Kernel reports of any kind, the above included | $(consoles '*' | guest_kernel_reports | grep -c . || true) | |
 | Campaign checks | $(checks_of "$logs/campaign.out") | |
 EOF
-)
-echo
-echo "$report"
+}
+
+status=0
+results=
+for kernel in $kernels; do
+	if [ -n "${SUBDMA_REL_REPORT_ONLY:-}" ]; then
+		logs=$SUBDMA_CACHE/logs/reliability-$kernel-latest
+		[ -d "$logs" ] || die "no logs of an earlier run on $kernel in $logs"
+		kernel_dir=$("$SUBDMA_TOP/tests/reliability/kernel.sh" "$kernel")
+	else
+		logs=${SUBDMA_REL_LOGS:-$(guest_logs "reliability-$kernel")}
+		mkdir -p "$logs"
+		campaign "$kernel" || status=1
+	fi
+	table=$(report)
+	echo
+	echo "Debug test kernel $kernel:"
+	echo "$table"
+	[ $status = 0 ] || log "console logs: $logs"
+	results+="
+## $kernel: debug test kernel $(basename "$(echo "$kernel_dir"/lib/modules/*)")
+
+$table
+"
+done
 if [ "$mode" = full ]; then
 	{
 		echo "# Reliability: results of \`make check-full\`"
 		echo
-		echo "Debug test kernel $(basename "$(echo "$kernel_dir"/lib/modules/*)"), $(date -u +%Y-%m-%d)."
-		echo "Produced by tests/reliability/run.sh full; every number is counted"
-		echo "from the guests' consoles."
-		echo
-		echo "$report"
+		echo "Produced by tests/reliability/run.sh full on $(date -u +%Y-%m-%d);"
+		echo "every number is counted from the guests' consoles."
+		echo "$results"
 	} >"$SUBDMA_TOP/tests/reliability/results.md"
 	log "wrote tests/reliability/results.md"
 fi
-[ $status = 0 ] || log "console logs: $logs"
 exit $status
