@@ -115,6 +115,8 @@
 #define SUBDMA_TEST_FAULT_WHERE		0x01	/* SUBDMA_AT_* */
 #define SUBDMA_TEST_FAULT_ARG		0x02	/* kind-specific */
 #define SUBDMA_TEST_FAULT_COUNT		0x03	/* commands to strike */
+#define SUBDMA_TEST_LIE_SEED		0x04	/* lies' seed; 0: no lies */
+#define SUBDMA_TEST_LIE_KINDS		0x05	/* SUBDMA_LIE_* told */
 #define SUBDMA_TEST_STAT_COMMANDS	0x10
 #define SUBDMA_TEST_STAT_WINDOWS	0x11
 #define SUBDMA_TEST_STAT_BYTES		0x12	/* low 32 bits */
@@ -123,7 +125,9 @@
 #define SUBDMA_TEST_STAT_PROTOCOL	0x15	/* accesses outside protocol */
 #define SUBDMA_TEST_STAT_FAULTS		0x16	/* faults injected */
 #define SUBDMA_TEST_STAT_IRQS		0x17	/* interrupts raised */
+#define SUBDMA_TEST_STAT_OUTSIDE	0x18	/* transfers off the window */
 #define SUBDMA_TEST_STAT_CLEAR		0x1f	/* W: any value clears stats */
+#define SUBDMA_TEST_STAT_LIES		0x20	/* + kind's bit: lies told */
 
 #define SUBDMA_FAULT_NONE		0x00
 #define SUBDMA_FAULT_STALL		0x01	/* DREQ never comes */
@@ -138,6 +142,20 @@
 #define SUBDMA_AT_FIRST_WINDOW		0x01	/* halfway through window 1 */
 #define SUBDMA_AT_LAST_WINDOW		0x02	/* halfway through the last */
 #define SUBDMA_AT_STATUS		0x03	/* in the status phase */
+
+/* LIE_KINDS: what a failing adapter lies about, a bit each */
+#define SUBDMA_LIE_ISR			0x0001	/* ISR reads random or 0xff */
+#define SUBDMA_LIE_STATUS		0x0002	/* STATUS reads bits flipped */
+#define SUBDMA_LIE_COUNTS		0x0004	/* WIN_MOVED, TOTAL too big */
+#define SUBDMA_LIE_DONE_EARLY		0x0008	/* DONE read for a WINDOW */
+#define SUBDMA_LIE_EMPTY_WINDOW		0x0010	/* WINDOW, no data phase */
+#define SUBDMA_LIE_DUP_DONE		0x0020	/* DONE again after its ack */
+#define SUBDMA_LIE_SPURIOUS_IRQ		0x0040	/* line pulsed, no cause */
+#define SUBDMA_LIE_SWALLOW_IRQ		0x0080	/* cause set, line stays low */
+#define SUBDMA_LIE_DREQ			0x0100	/* DREQ with no window armed */
+#define SUBDMA_LIE_XFER			0x0200	/* target off XFER: more, less */
+#define SUBDMA_LIE_KINDS		10
+#define SUBDMA_LIE_ALL			0x03ff
 
 /* FAULT_ARG of SUBDMA_FAULT_CHECK: sense key, ASC, ASCQ */
 #define SUBDMA_FAULT_ARG_KEY_SHIFT	16

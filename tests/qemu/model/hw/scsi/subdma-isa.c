@@ -43,8 +43,12 @@ enum {
     STAT_PROTOCOL,
     STAT_FAULTS,
     STAT_IRQS,
+    STAT_OUTSIDE,
     STAT_COUNT
 };
+
+/* the counters before STAT_OUTSIDE migrate in the main section */
+#define STAT_COUNT_V1   STAT_OUTSIDE
 
 static const char *const stat_names[STAT_COUNT] = {
     [STAT_COMMANDS] = "stat-commands",
@@ -55,6 +59,7 @@ static const char *const stat_names[STAT_COUNT] = {
     [STAT_PROTOCOL] = "stat-protocol-errors",
     [STAT_FAULTS] = "stat-faults",
     [STAT_IRQS] = "stat-irqs",
+    [STAT_OUTSIDE] = "stat-windows-outside",
 };
 
 typedef enum SubdmaPhase {
@@ -73,6 +78,8 @@ struct SubdmaState {
     uint32_t dma;
     uint8_t scsi_id;
     uint32_t isa_rate;          /* bytes/s the channel moves; 0: no limit */
+    uint32_t prop_lie_seed;     /* lie-seed: the lies at reset; 0: none */
+    uint32_t prop_lie_kinds;    /* lie-kinds: SUBDMA_LIE_* */
 
     MemoryRegion io;
     qemu_irq irq_line;
@@ -153,6 +160,27 @@ struct SubdmaState {
     uint8_t test_sel;
     uint8_t test_byte;
     uint64_t stats[STAT_COUNT];
+
+    /*
+     * Lies: what the host reads and sees (registers, the interrupt line,
+     * DREQ) departs from the state above, which stays true, so that the
+     * adapter is honest again the moment the lies stop
+     */
+    uint32_t lie_seed;          /* 0: no lies */
+    uint32_t lie_kinds;
+    uint64_t lie_rng;           /* xorshift64*, from lie_seed */
+    uint8_t lie_isr;            /* causes only the lies set */
+    uint8_t lie_silent;         /* causes the lies keep off the line */
+    bool lie_dreq;              /* DREQ only the lies hold */
+    bool lie_told;              /* since the last honest SUBMIT */
+    uint32_t lie_short;         /* TOTAL reads this much less */
+    uint32_t lie_latch;         /* a 32-bit count being read, as lied */
+    uint64_t lies[SUBDMA_LIE_KINDS];
+
+    /* the oracle: the bus addresses of the last window armed */
+    hwaddr win_lo;
+    hwaddr win_hi;
+    bool win_known;
 };
 
 /* isa-rate: the bytes the channel moves between two pauses at most */
@@ -162,16 +190,54 @@ struct SubdmaState {
 #define WIN_NO_FAULT    0
 #define WIN_STALLED     UINT32_MAX
 
+/* Lies */
+
+static bool subdma_lying(SubdmaState *s)
+{
+    return s->lie_seed && (s->lie_kinds & SUBDMA_LIE_ALL);
+}
+
+static void subdma_lie_seed(SubdmaState *s)
+{
+    /* any seed but 0 gives a state xorshift can leave */
+    s->lie_rng = s->lie_seed ^ 0x9e3779b97f4a7c15ULL;
+}
+
+static uint32_t subdma_lie_rand(SubdmaState *s)
+{
+    uint64_t x = s->lie_rng;
+
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    s->lie_rng = x;
+    return (x * 0x2545f4914f6cdd1dULL) >> 32;
+}
+
+/* Does the adapter tell a lie of @kind now?  One chance in four. */
+static bool subdma_lie(SubdmaState *s, uint32_t kind)
+{
+    if (!s->lie_seed || !(s->lie_kinds & kind) || subdma_lie_rand(s) % 4) {
+        return false;
+    }
+    s->lies[ctz32(kind)]++;
+    s->lie_told = true;
+    return true;
+}
+
 static void subdma_protocol_error(SubdmaState *s, const char *what)
 {
     s->stats[STAT_PROTOCOL]++;
-    qemu_log_mask(LOG_GUEST_ERROR, "subdma@0x%x: %s\n", s->iobase, what);
+    /* a host that believed a lie is not in error */
+    if (!subdma_lying(s) && !s->lie_told) {
+        qemu_log_mask(LOG_GUEST_ERROR, "subdma@0x%x: %s\n", s->iobase, what);
+    }
 }
 
 static void subdma_update_irq(SubdmaState *s)
 {
     bool level = (s->ctrl & SUBDMA_CTRL_IRQ_ENABLE) &&
-                 (s->isr & ~s->isr_silent);
+                 ((s->isr | s->lie_isr) & ~s->isr_silent & ~s->lie_silent);
 
     if (level && !s->line) {
         s->stats[STAT_IRQS]++;
@@ -188,8 +254,21 @@ static void subdma_raise(SubdmaState *s, uint8_t cause, bool silent)
         s->isr_silent |= cause;
     } else {
         s->isr_silent &= ~cause;
+        if (subdma_lie(s, SUBDMA_LIE_SWALLOW_IRQ)) {
+            s->lie_silent |= cause;
+        }
     }
     subdma_update_irq(s);
+}
+
+/* A lie: the line pulsed with no cause */
+static void subdma_lie_spurious(SubdmaState *s)
+{
+    if (!s->line && (s->ctrl & SUBDMA_CTRL_IRQ_ENABLE) &&
+        subdma_lie(s, SUBDMA_LIE_SPURIOUS_IRQ)) {
+        s->stats[STAT_IRQS]++;
+        qemu_irq_pulse(s->irq_line);
+    }
 }
 
 static void subdma_spurious_irq(SubdmaState *s)
@@ -238,7 +317,7 @@ static void subdma_drive_dreq(SubdmaState *s)
 {
     IsaDmaClass *k = ISADMA_GET_CLASS(s->isa_dma);
 
-    if (s->dreq && !s->paced) {
+    if ((s->dreq && !s->paced) || s->lie_dreq) {
         k->hold_DREQ(s->isa_dma, s->dma);
     } else {
         k->release_DREQ(s->isa_dma, s->dma);
@@ -282,6 +361,15 @@ static void subdma_pace_wait(SubdmaState *s)
               muldiv64(due, NANOSECONDS_PER_SECOND, s->isa_rate));
 }
 
+/* A lie: DREQ with no window armed (see subdma_dma_transfer()) */
+static void subdma_lie_dreq(SubdmaState *s)
+{
+    if (!s->armed && !s->lie_dreq && subdma_lie(s, SUBDMA_LIE_DREQ)) {
+        s->lie_dreq = true;
+        subdma_drive_dreq(s);
+    }
+}
+
 static void subdma_pace_timer(void *opaque)
 {
     SubdmaState *s = opaque;
@@ -318,11 +406,13 @@ static void subdma_end_window_as(SubdmaState *s, bool quiet, bool hold)
     s->window_index++;
     s->stats[STAT_WINDOWS]++;
     subdma_set_dreq(s, false);
+    subdma_lie_dreq(s);
     if (hold) {
         s->win_held = true;
         s->win_held_silent = silent;
         return;
     }
+    subdma_lie_spurious(s);
     subdma_raise(s, SUBDMA_ISR_WINDOW, silent);
 }
 
@@ -448,6 +538,18 @@ static void subdma_finish(SubdmaState *s)
     s->strike = SUBDMA_FAULT_NONE;
     s->sense_pos = 0;
     subdma_release_window(s, silent);
+    if (subdma_lie(s, SUBDMA_LIE_XFER)) {
+        if (s->total && subdma_lie_rand(s) % 2) {
+            /* the target took less: TOTAL says so */
+            s->lie_short = 1 + subdma_lie_rand(s) % s->total;
+        } else {
+            /* the target wanted more: the command ends in an overrun */
+            s->error = SUBDMA_ERR_OVERRUN;
+            subdma_raise(s, SUBDMA_ISR_ERROR, silent);
+            return;
+        }
+    }
+    subdma_lie_spurious(s);
     subdma_raise(s, SUBDMA_ISR_DONE, silent);
 }
 
@@ -597,6 +699,47 @@ static void subdma_check_wrap(SubdmaState *s, int nchan, int dma_pos)
     }
 }
 
+/* The oracle: the bus addresses of the window the host arms now */
+static void subdma_latch_window(SubdmaState *s)
+{
+    IsaDmaClass *k = ISADMA_GET_CLASS(s->isa_dma);
+    hwaddr first, last;
+
+    if (!k->transfer_address) {
+        s->win_known = false;
+        return;
+    }
+    first = k->transfer_address(s->isa_dma, s->dma, 0);
+    last = k->transfer_address(s->isa_dma, s->dma, s->win_size - 1);
+    s->win_lo = MIN(first, last);
+    s->win_hi = MAX(first, last);
+    s->win_known = true;
+}
+
+/* The oracle: did @n bytes from @dma_pos land inside the armed window? */
+static void subdma_check_landing(SubdmaState *s, int nchan, int dma_pos,
+                                 uint32_t n)
+{
+    IsaDmaClass *k = ISADMA_GET_CLASS(s->isa_dma);
+    hwaddr first, last;
+
+    if (!s->win_known) {
+        return;
+    }
+    first = k->transfer_address(s->isa_dma, nchan, dma_pos);
+    last = k->transfer_address(s->isa_dma, nchan, dma_pos + n - 1);
+    if (first < s->win_lo || first > s->win_hi ||
+        last < s->win_lo || last > s->win_hi) {
+        s->stats[STAT_OUTSIDE]++;
+        qemu_log_mask(LOG_GUEST_ERROR,
+                      "subdma@0x%x: %u bytes land at 0x%" HWADDR_PRIx
+                      "..0x%" HWADDR_PRIx ", outside the window armed at "
+                      "0x%" HWADDR_PRIx "..0x%" HWADDR_PRIx "\n",
+                      s->iobase, n, MIN(first, last), MAX(first, last),
+                      s->win_lo, s->win_hi);
+    }
+}
+
 /* The 8237 grants DMA cycles: move what the window and the data allow */
 static int subdma_dma_transfer(void *opaque, int nchan, int dma_pos,
                                int dma_len)
@@ -605,6 +748,15 @@ static int subdma_dma_transfer(void *opaque, int nchan, int dma_pos,
     uint32_t stop, room, n;
     bool cut = false;
 
+    if (!s->armed && s->lie_dreq) {
+        /*
+         * The channel serves the DREQ a lie raised: the adapter drives
+         * no data and drops the request; nothing moves
+         */
+        s->lie_dreq = false;
+        subdma_drive_dreq(s);
+        return dma_pos;
+    }
     if (!s->armed) {
         if (!s->unarmed_seen) {
             s->unarmed_seen = true;
@@ -636,6 +788,9 @@ static int subdma_dma_transfer(void *opaque, int nchan, int dma_pos,
     }
     n = s->data_in ? subdma_move_in(s, nchan, dma_pos, room)
                    : subdma_move_out(s, nchan, dma_pos, room);
+    if (n) {
+        subdma_check_landing(s, nchan, dma_pos, n);
+    }
     s->win_moved += n;
     s->total += n;
     s->pace_bytes += n;
@@ -776,6 +931,17 @@ static const struct SCSIBusInfo subdma_scsi_info = {
 
 /* Commands */
 
+/* Lies at SUBMIT: a WINDOW with no window, a DREQ, a pulse */
+static void subdma_lie_submit(SubdmaState *s)
+{
+    if (subdma_lie(s, SUBDMA_LIE_EMPTY_WINDOW)) {
+        s->lie_isr |= SUBDMA_ISR_WINDOW;
+        subdma_update_irq(s);
+    }
+    subdma_lie_dreq(s);
+    subdma_lie_spurious(s);
+}
+
 static void subdma_submit(SubdmaState *s)
 {
     int target = s->target & SUBDMA_TARGET_ID_MASK;
@@ -803,6 +969,8 @@ static void subdma_submit(SubdmaState *s)
                         !!(s->target & SUBDMA_TARGET_DATA_IN));
     memcpy(cdb, s->cdb, cdb_len);
     s->cdb_len = 0;             /* the FIFO empties at every SUBMIT */
+    s->lie_told = subdma_lying(s);
+    s->lie_short = 0;
     s->stats[STAT_COMMANDS]++;
     s->phase = PHASE_DATA;
     s->cmd_target = target;
@@ -831,6 +999,7 @@ static void subdma_submit(SubdmaState *s)
     if (subdma_fault_fires(s, SUBDMA_FAULT_SPURIOUS_IRQ, SUBDMA_AT_SUBMIT)) {
         subdma_spurious_irq(s);
     }
+    subdma_lie_submit(s);
     if (subdma_fault_fires(s, SUBDMA_FAULT_SEL_TIMEOUT, SUBDMA_AT_SUBMIT)) {
         subdma_fail(s, SUBDMA_ERR_SELECTION_TIMEOUT);
         return;
@@ -901,6 +1070,12 @@ static void subdma_arm(SubdmaState *s)
     trace_subdma_arm(s->iobase, s->window_index, s->win_len);
     s->armed = true;
     s->win_size = s->win_len;
+    subdma_latch_window(s);
+    if (s->lie_dreq) {
+        /* the window's own DREQ takes over */
+        s->lie_dreq = false;
+        subdma_drive_dreq(s);
+    }
     s->win_checked = false;
     s->win_moved = 0;
     s->win_fault_at = 0;
@@ -965,6 +1140,9 @@ static void subdma_clear_registers(SubdmaState *s)
     s->sense_pos = 0;
     s->test_sel = 0;
     s->test_byte = 0;
+    s->lie_isr = 0;
+    s->lie_silent = 0;
+    s->lie_short = 0;
 }
 
 static void subdma_command(SubdmaState *s, uint8_t cmd)
@@ -1012,6 +1190,21 @@ static void subdma_command(SubdmaState *s, uint8_t cmd)
 
 /* Factory test interface */
 
+/* Lies that stop take back what they made up; the true state shows */
+static void subdma_lies_update(SubdmaState *s)
+{
+    if (!s->lie_seed || !(s->lie_kinds & SUBDMA_LIE_SWALLOW_IRQ)) {
+        s->lie_silent = 0;
+    }
+    if (!subdma_lying(s)) {
+        s->lie_isr = 0;
+        s->lie_dreq = false;
+        s->lie_short = 0;
+        subdma_drive_dreq(s);
+    }
+    subdma_update_irq(s);
+}
+
 static uint32_t *subdma_test_reg(SubdmaState *s, uint8_t sel)
 {
     static uint32_t scratch;
@@ -1025,6 +1218,10 @@ static uint32_t *subdma_test_reg(SubdmaState *s, uint8_t sel)
         return &s->fault_arg;
     case SUBDMA_TEST_FAULT_COUNT:
         return &s->fault_count;
+    case SUBDMA_TEST_LIE_SEED:
+        return &s->lie_seed;
+    case SUBDMA_TEST_LIE_KINDS:
+        return &s->lie_kinds;
     }
     scratch = 0;
     return &scratch;
@@ -1039,6 +1236,10 @@ static uint8_t subdma_test_read(SubdmaState *s)
         sel < SUBDMA_TEST_STAT_COMMANDS + STAT_COUNT) {
         return s->stats[sel - SUBDMA_TEST_STAT_COMMANDS] >> shift;
     }
+    if (sel >= SUBDMA_TEST_STAT_LIES &&
+        sel < SUBDMA_TEST_STAT_LIES + SUBDMA_LIE_KINDS) {
+        return s->lies[sel - SUBDMA_TEST_STAT_LIES] >> shift;
+    }
     return *subdma_test_reg(s, sel) >> shift;
 }
 
@@ -1049,14 +1250,22 @@ static void subdma_test_write(SubdmaState *s, uint8_t val)
 
     if (s->test_sel == SUBDMA_TEST_STAT_CLEAR) {
         memset(s->stats, 0, sizeof(s->stats));
+        memset(s->lies, 0, sizeof(s->lies));
         return;
     }
-    if (s->test_sel > SUBDMA_TEST_FAULT_COUNT) {
+    if (s->test_sel > SUBDMA_TEST_LIE_KINDS) {
         subdma_protocol_error(s, "write to a read-only test register");
         return;
     }
     reg = subdma_test_reg(s, s->test_sel);
     *reg = (*reg & ~(0xffu << shift)) | ((uint32_t)val << shift);
+    if (s->test_sel == SUBDMA_TEST_LIE_SEED) {
+        subdma_lie_seed(s);
+    }
+    if (s->test_sel == SUBDMA_TEST_LIE_SEED ||
+        s->test_sel == SUBDMA_TEST_LIE_KINDS) {
+        subdma_lies_update(s);
+    }
 }
 
 /* Registers */
@@ -1080,7 +1289,44 @@ static uint8_t subdma_status(SubdmaState *s)
     if (s->phase == PHASE_ODD) {
         val |= SUBDMA_STATUS_ODD;
     }
+    if (subdma_lie(s, SUBDMA_LIE_STATUS)) {
+        val ^= 1 + subdma_lie_rand(s) % 0x1f;
+    }
     return val;
+}
+
+/* ISR as the host reads it */
+static uint8_t subdma_isr_read(SubdmaState *s)
+{
+    uint8_t val = s->isr | s->lie_isr;
+
+    if ((s->isr & SUBDMA_ISR_WINDOW) && !(s->isr & SUBDMA_ISR_DONE) &&
+        s->phase != PHASE_IDLE && subdma_lie(s, SUBDMA_LIE_DONE_EARLY)) {
+        val = (val & ~SUBDMA_ISR_WINDOW) | SUBDMA_ISR_DONE;
+    }
+    if (subdma_lie(s, SUBDMA_LIE_ISR)) {
+        val = subdma_lie_rand(s) % 2 ? 0xff : subdma_lie_rand(s);
+    }
+    return val;
+}
+
+/*
+ * A 32-bit count as the host reads it, a byte at a time: under lies the
+ * value is decided at its first byte and kept for the other three
+ */
+static uint8_t subdma_count_read(SubdmaState *s, uint32_t val, hwaddr addr,
+                                 uint32_t limit)
+{
+    if (!subdma_lying(s)) {
+        return val >> (8 * (addr & 3));
+    }
+    if (!(addr & 3)) {
+        s->lie_latch = val;
+        if (subdma_lie(s, SUBDMA_LIE_COUNTS)) {
+            s->lie_latch = limit + 1 + subdma_lie_rand(s) % 0x10000;
+        }
+    }
+    return s->lie_latch >> (8 * (addr & 3));
 }
 
 static uint8_t subdma_config(SubdmaState *s)
@@ -1148,7 +1394,7 @@ static uint64_t subdma_read(void *opaque, hwaddr addr, unsigned size)
         val = subdma_status(s);
         break;
     case SUBDMA_REG_ISR:
-        val = s->isr;
+        val = subdma_isr_read(s);
         break;
     case SUBDMA_REG_CTRL:
         val = s->ctrl;
@@ -1188,10 +1434,11 @@ static uint64_t subdma_read(void *opaque, hwaddr addr, unsigned size)
         val = subdma_byte_of(s->win_len, addr);
         break;
     case SUBDMA_REG_WIN_MOVED ... SUBDMA_REG_WIN_MOVED + 3:
-        val = subdma_byte_of(s->win_moved, addr);
+        val = subdma_count_read(s, s->win_moved, addr, s->win_size);
         break;
     case SUBDMA_REG_TOTAL ... SUBDMA_REG_TOTAL + 3:
-        val = subdma_byte_of(s->total, addr);
+        val = subdma_count_read(s, s->total - MIN(s->lie_short, s->total),
+                                addr, s->cmd_xfer);
         break;
     default:
         subdma_protocol_error(s, "read of a write-only register");
@@ -1213,6 +1460,7 @@ static void subdma_write(void *opaque, hwaddr addr, uint64_t data,
 {
     SubdmaState *s = opaque;
     uint8_t val = data;
+    bool dup;
 
     trace_subdma_io_write(s->iobase, addr, val);
     switch (addr) {
@@ -1220,8 +1468,15 @@ static void subdma_write(void *opaque, hwaddr addr, uint64_t data,
         subdma_command(s, val);
         break;
     case SUBDMA_REG_ISR:
+        dup = (val & s->isr & SUBDMA_ISR_DONE) && s->phase == PHASE_IDLE;
         s->isr &= ~val;
         s->isr_silent &= ~val;
+        s->lie_isr &= ~val;
+        s->lie_silent &= ~val;
+        if (dup && subdma_lie(s, SUBDMA_LIE_DUP_DONE)) {
+            /* the acknowledged DONE comes again */
+            s->lie_isr |= SUBDMA_ISR_DONE;
+        }
         subdma_update_irq(s);
         break;
     case SUBDMA_REG_CTRL:
@@ -1405,7 +1660,13 @@ static void subdma_reset(DeviceState *dev)
     s->bus_reset_pending = false;   /* the machine's reset resets the bus */
     subdma_clear_registers(s);
     s->ctrl = 0;
-    subdma_update_irq(s);
+    s->win_known = false;
+    s->lie_seed = s->prop_lie_seed;
+    s->lie_kinds = s->prop_lie_kinds;
+    s->lie_told = false;
+    s->lie_dreq = false;
+    subdma_lie_seed(s);
+    subdma_lies_update(s);
 }
 
 /* The one channel of the adapter's bus: see subdma_channel() */
@@ -1500,6 +1761,44 @@ static int subdma_post_load(void *opaque, int version_id)
     return 0;
 }
 
+static bool subdma_lies_needed(void *opaque)
+{
+    SubdmaState *s = opaque;
+    int i;
+
+    for (i = 0; i < SUBDMA_LIE_KINDS; i++) {
+        if (s->lies[i]) {
+            return true;
+        }
+    }
+    return s->lie_seed || s->lie_told || s->win_known ||
+           s->stats[STAT_OUTSIDE];
+}
+
+static const VMStateDescription vmstate_subdma_lies = {
+    .name = "subdma-isa/lies",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = subdma_lies_needed,
+    .fields = (VMStateField[]) {
+        VMSTATE_UINT32(lie_seed, SubdmaState),
+        VMSTATE_UINT32(lie_kinds, SubdmaState),
+        VMSTATE_UINT64(lie_rng, SubdmaState),
+        VMSTATE_UINT8(lie_isr, SubdmaState),
+        VMSTATE_UINT8(lie_silent, SubdmaState),
+        VMSTATE_BOOL(lie_dreq, SubdmaState),
+        VMSTATE_BOOL(lie_told, SubdmaState),
+        VMSTATE_UINT32(lie_short, SubdmaState),
+        VMSTATE_UINT32(lie_latch, SubdmaState),
+        VMSTATE_UINT64_ARRAY(lies, SubdmaState, SUBDMA_LIE_KINDS),
+        VMSTATE_UINT64(win_lo, SubdmaState),
+        VMSTATE_UINT64(win_hi, SubdmaState),
+        VMSTATE_BOOL(win_known, SubdmaState),
+        VMSTATE_UINT64_SUB_ARRAY(stats, SubdmaState, STAT_OUTSIDE, 1),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
 static const VMStateDescription vmstate_subdma = {
     .name = "subdma-isa",
     .version_id = 1,
@@ -1556,8 +1855,12 @@ static const VMStateDescription vmstate_subdma = {
         VMSTATE_UINT32(strike_where, SubdmaState),
         VMSTATE_UINT8(test_sel, SubdmaState),
         VMSTATE_UINT8(test_byte, SubdmaState),
-        VMSTATE_UINT64_ARRAY(stats, SubdmaState, STAT_COUNT),
+        VMSTATE_UINT64_SUB_ARRAY(stats, SubdmaState, 0, STAT_COUNT_V1),
         VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription * []) {
+        &vmstate_subdma_lies,
+        NULL
     }
 };
 
@@ -1567,6 +1870,9 @@ static Property subdma_properties[] = {
     DEFINE_PROP_UINT32("dma", SubdmaState, dma, 1),
     DEFINE_PROP_UINT8("scsi-id", SubdmaState, scsi_id, 7),
     DEFINE_PROP_UINT32("isa-rate", SubdmaState, isa_rate, 0),
+    DEFINE_PROP_UINT32("lie-seed", SubdmaState, prop_lie_seed, 0),
+    DEFINE_PROP_UINT32("lie-kinds", SubdmaState, prop_lie_kinds,
+                       SUBDMA_LIE_ALL),
     DEFINE_PROP_END_OF_LIST(),
 };
 

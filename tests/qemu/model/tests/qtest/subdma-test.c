@@ -12,6 +12,7 @@
 #include "qemu/osdep.h"
 #include "libqtest.h"
 #include "qapi/qmp/qdict.h"
+#include "qemu/host-utils.h"
 #include "hw/scsi/subdma_regs.h"
 
 #define DISK_SECTORS    2048
@@ -449,6 +450,312 @@ static void test_isa_rate(void)
     qtest_quit(a.qts);
 }
 
+static uint32_t lies_told(Adapter *a, uint32_t kind)
+{
+    return test_reg_read(a, SUBDMA_TEST_STAT_LIES + ctz32(kind));
+}
+
+static void lies_on(Adapter *a, uint32_t seed, uint32_t kinds)
+{
+    test_reg_write(a, SUBDMA_TEST_LIE_KINDS, kinds);
+    test_reg_write(a, SUBDMA_TEST_LIE_SEED, seed);
+}
+
+static void lies_off(Adapter *a)
+{
+    test_reg_write(a, SUBDMA_TEST_LIE_SEED, 0);
+}
+
+/* ISR reads of an idle adapter: 0, or what a lie made of it */
+static void read_isr_idle(Adapter *a, uint8_t *vals, int n)
+{
+    int i;
+
+    for (i = 0; i < n; i++) {
+        vals[i] = reg_read(a, SUBDMA_REG_ISR);
+    }
+}
+
+/*
+ * lie-seed and lie-kinds: ISR lies from the first access, the same lies
+ * for the same seed, counted; the test interface turns them off
+ */
+static void test_lies_property(void)
+{
+    uint8_t first[64], again[64];
+    Adapter a;
+    uint32_t told;
+    int i, bad = 0;
+
+    for (i = 0; i < 2; i++) {
+        adapter_start_args(&a, 0x340, 5, 1, "-global subdma-isa.lie-seed=77 "
+                           "-global subdma-isa.lie-kinds=1");
+        g_assert_cmphex(test_reg_read(&a, SUBDMA_TEST_LIE_SEED), ==, 77);
+        g_assert_cmphex(test_reg_read(&a, SUBDMA_TEST_LIE_KINDS), ==,
+                        SUBDMA_LIE_ISR);
+        read_isr_idle(&a, i ? again : first, sizeof(first));
+        told = lies_told(&a, SUBDMA_LIE_ISR);
+        qtest_quit(a.qts);
+    }
+    g_assert(memcmp(first, again, sizeof(first)) == 0);
+    for (i = 0; i < sizeof(first); i++) {
+        bad += first[i] != 0;
+    }
+    g_assert_cmpuint(bad, >, 0);
+    g_assert_cmpuint(told, >=, bad);
+    g_assert_cmpuint(told, <, sizeof(first));
+
+    /* another seed, other lies; none once the seed is 0 */
+    adapter_start_args(&a, 0x340, 5, 1, "-global subdma-isa.lie-seed=78 "
+                       "-global subdma-isa.lie-kinds=1");
+    read_isr_idle(&a, again, sizeof(again));
+    g_assert(memcmp(first, again, sizeof(first)) != 0);
+    lies_off(&a);
+    told = lies_told(&a, SUBDMA_LIE_ISR);
+    read_isr_idle(&a, again, sizeof(again));
+    for (i = 0; i < sizeof(again); i++) {
+        g_assert_cmphex(again[i], ==, 0);
+    }
+    g_assert_cmpuint(lies_told(&a, SUBDMA_LIE_ISR), ==, told);
+    ready(&a);
+    check_read(&a, 0, 2, BUF_ADDR);
+    qtest_quit(a.qts);
+}
+
+/* Run TEST UNIT READY; ISR once it ended, DONE or ERROR, acknowledged */
+static uint8_t tur_isr(Adapter *a)
+{
+    static const uint8_t tur[6] = { 0 };
+    uint8_t isr;
+
+    submit(a, 0, false, tur, sizeof(tur), 0);
+    isr = wait_isr(a, SUBDMA_ISR_DONE | SUBDMA_ISR_ERROR);
+    reg_write(a, SUBDMA_REG_ISR, SUBDMA_ISR_ALL);
+    return isr;
+}
+
+/* A READ(10) of @sectors through one window, the ISR at its end returned */
+static uint8_t read_window(Adapter *a, uint32_t lba, int sectors)
+{
+    uint32_t len = sectors * SECTOR;
+    uint8_t cdb[10] = { 0x28, 0, 0, 0, lba >> 8, lba, 0, 0, sectors, 0 };
+    uint8_t isr;
+
+    submit(a, 0, true, cdb, sizeof(cdb), len);
+    dma_program(a, BUF_ADDR, len, true);
+    reg_write32(a, SUBDMA_REG_WIN_LEN, len);
+    reg_write(a, SUBDMA_REG_CMD, SUBDMA_CMD_ARM);
+    isr = wait_isr(a, SUBDMA_ISR_DONE | SUBDMA_ISR_ERROR);
+    return isr;
+}
+
+/* Every kind alone, seen in the registers, counted, and gone when off */
+static void test_lies_kinds(void)
+{
+    uint32_t len = 2 * SECTOR, i, n, before, irqs;
+    uint8_t isr, st;
+    bool seen;
+    Adapter a;
+
+    adapter_start(&a, 0x340, 5, 1);
+    ready(&a);
+
+    /* STATUS of an idle adapter is 0 but for a lie */
+    lies_on(&a, 1, SUBDMA_LIE_STATUS);
+    for (i = 0, n = 0; i < 64; i++) {
+        n += reg_read(&a, SUBDMA_REG_STATUS) != 0;
+    }
+    g_assert_cmpuint(n, >, 0);
+    g_assert_cmpuint(lies_told(&a, SUBDMA_LIE_STATUS), ==, n);
+
+    /* counts past the window and the transfer */
+    lies_on(&a, 2, SUBDMA_LIE_COUNTS);
+    reg_write(&a, SUBDMA_REG_ISR, read_window(&a, 0, 2));
+    for (i = 0, n = 0; i < 64; i++) {
+        n += reg_read32(&a, SUBDMA_REG_WIN_MOVED) > len;
+        n += reg_read32(&a, SUBDMA_REG_TOTAL) > len;
+    }
+    g_assert_cmpuint(n, >, 0);
+    g_assert_cmpuint(lies_told(&a, SUBDMA_LIE_COUNTS), ==, n);
+
+    /* DONE for the WINDOW of a command that goes on */
+    lies_on(&a, 3, SUBDMA_LIE_DONE_EARLY);
+    {
+        uint8_t cdb[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0, 2, 0 };
+
+        before = test_reg_read(&a, SUBDMA_TEST_STAT_WINDOWS);
+        submit(&a, 0, true, cdb, sizeof(cdb), len);
+        dma_program(&a, BUF_ADDR, len / 2, true);
+        reg_write32(&a, SUBDMA_REG_WIN_LEN, len / 2);
+        reg_write(&a, SUBDMA_REG_CMD, SUBDMA_CMD_ARM);
+        for (i = 0; i < 5000; i++) {
+            if (test_reg_read(&a, SUBDMA_TEST_STAT_WINDOWS) > before) {
+                break;
+            }
+            g_usleep(1000);
+        }
+        for (i = 0, n = 0; i < 64; i++) {
+            isr = reg_read(&a, SUBDMA_REG_ISR);
+            g_assert(isr == SUBDMA_ISR_WINDOW || isr == SUBDMA_ISR_DONE);
+            n += isr == SUBDMA_ISR_DONE;
+        }
+        g_assert_cmpuint(n, >, 0);
+        g_assert_cmpuint(lies_told(&a, SUBDMA_LIE_DONE_EARLY), ==, n);
+        /* the truth: the command is in its data phase still */
+        lies_off(&a);
+        g_assert_cmphex(reg_read(&a, SUBDMA_REG_ISR), ==, SUBDMA_ISR_WINDOW);
+        reg_write(&a, SUBDMA_REG_ISR, SUBDMA_ISR_WINDOW);
+        dma_program(&a, BUF_ADDR + len / 2, len / 2, true);
+        reg_write(&a, SUBDMA_REG_CMD, SUBDMA_CMD_ARM);
+        g_assert_cmphex(wait_isr(&a, SUBDMA_ISR_DONE), ==,
+                        SUBDMA_ISR_WINDOW | SUBDMA_ISR_DONE);
+        reg_write(&a, SUBDMA_REG_ISR, SUBDMA_ISR_ALL);
+    }
+
+    /* WINDOW for a command with no data phase */
+    lies_on(&a, 4, SUBDMA_LIE_EMPTY_WINDOW);
+    for (i = 0, n = 0; i < 32; i++) {
+        isr = tur_isr(&a);
+        g_assert_cmphex(isr & ~SUBDMA_ISR_WINDOW, ==, SUBDMA_ISR_DONE);
+        n += !!(isr & SUBDMA_ISR_WINDOW);
+    }
+    g_assert_cmpuint(n, >, 0);
+    g_assert_cmpuint(lies_told(&a, SUBDMA_LIE_EMPTY_WINDOW), ==, n);
+
+    /* DONE again once acknowledged */
+    lies_on(&a, 5, SUBDMA_LIE_DUP_DONE);
+    for (i = 0, n = 0; i < 32; i++) {
+        tur_isr(&a);
+        isr = reg_read(&a, SUBDMA_REG_ISR);
+        g_assert(isr == 0 || isr == SUBDMA_ISR_DONE);
+        n += isr == SUBDMA_ISR_DONE;
+        reg_write(&a, SUBDMA_REG_ISR, SUBDMA_ISR_ALL);
+    }
+    g_assert_cmpuint(n, >, 0);
+    g_assert_cmpuint(lies_told(&a, SUBDMA_LIE_DUP_DONE), >=, n);
+
+    /* interrupts with no cause: more raised than commands ended */
+    lies_on(&a, 6, SUBDMA_LIE_SPURIOUS_IRQ);
+    reg_write(&a, SUBDMA_REG_CTRL, SUBDMA_CTRL_IRQ_ENABLE);
+    before = lies_told(&a, SUBDMA_LIE_SPURIOUS_IRQ);
+    irqs = test_reg_read(&a, SUBDMA_TEST_STAT_IRQS);
+    for (i = 0; i < 32; i++) {
+        tur_isr(&a);
+    }
+    n = lies_told(&a, SUBDMA_LIE_SPURIOUS_IRQ) - before;
+    g_assert_cmpuint(n, >, 0);
+    g_assert_cmpuint(test_reg_read(&a, SUBDMA_TEST_STAT_IRQS) - irqs, ==,
+                     32 + n);
+
+    /* a cause with the line low: STATUS.IRQ clear while ISR has DONE */
+    lies_on(&a, 7, SUBDMA_LIE_SWALLOW_IRQ);
+    for (i = 0, n = 0, seen = false; i < 32; i++) {
+        static const uint8_t tur[6] = { 0 };
+
+        submit(&a, 0, false, tur, sizeof(tur), 0);
+        g_assert_cmphex(wait_isr(&a, SUBDMA_ISR_DONE), ==, SUBDMA_ISR_DONE);
+        st = reg_read(&a, SUBDMA_REG_STATUS);
+        n += !(st & SUBDMA_STATUS_IRQ);
+        if (!(st & SUBDMA_STATUS_IRQ) && !seen) {
+            /* the truth comes out once the lies stop */
+            seen = true;
+            lies_off(&a);
+            g_assert_cmphex(reg_read(&a, SUBDMA_REG_STATUS), ==,
+                            SUBDMA_STATUS_IRQ);
+            lies_on(&a, 7, SUBDMA_LIE_SWALLOW_IRQ);
+        }
+        reg_write(&a, SUBDMA_REG_ISR, SUBDMA_ISR_ALL);
+    }
+    g_assert_cmpuint(n, >, 0);
+    g_assert_cmpuint(lies_told(&a, SUBDMA_LIE_SWALLOW_IRQ), ==, n);
+    reg_write(&a, SUBDMA_REG_CTRL, 0);
+
+    /* DREQ with no window: the 8237 sees the request, nothing moves */
+    lies_on(&a, 8, SUBDMA_LIE_DREQ);
+    test_reg_write(&a, SUBDMA_TEST_STAT_CLEAR, 0);
+    qtest_outb(a.qts, 0x0a, 0x04 | 1);  /* channel 1 masked */
+    for (i = 0, n = 0; i < 32 && !n; i++) {
+        n = tur_isr(&a) && (qtest_inb(a.qts, 0x08) & (0x10 << 1));
+    }
+    g_assert_cmpuint(n, ==, 1);
+    g_assert_cmpuint(lies_told(&a, SUBDMA_LIE_DREQ), >, 0);
+    /* the channel serves it, with count to go: nothing moves */
+    qtest_memset(a.qts, BUF2_ADDR, 0x5a, len);
+    dma_program(&a, BUF2_ADDR, len, true);
+    g_assert_cmphex(qtest_inb(a.qts, 0x08) & (0x10 << 1), ==, 0);
+    g_assert_cmphex(qtest_readb(a.qts, BUF2_ADDR), ==, 0x5a);
+    g_assert_cmpuint(test_reg_read(&a, SUBDMA_TEST_STAT_BYTES), ==, 0);
+    g_assert_cmpuint(test_reg_read(&a, SUBDMA_TEST_STAT_UNARMED_DREQ), ==, 0);
+    g_assert_cmpuint(test_reg_read(&a, SUBDMA_TEST_STAT_OUTSIDE), ==, 0);
+
+    /* the target takes more (an overrun) or less (TOTAL short) */
+    lies_on(&a, 9, SUBDMA_LIE_XFER);
+    for (i = 0, n = 0; i < 32; i++) {
+        isr = read_window(&a, 2 * i, 2);
+        if (isr & SUBDMA_ISR_ERROR) {
+            g_assert_cmphex(reg_read(&a, SUBDMA_REG_ERROR), ==,
+                            SUBDMA_ERR_OVERRUN);
+            n++;
+        } else if (reg_read32(&a, SUBDMA_REG_TOTAL) < len) {
+            n++;
+        }
+        reg_write(&a, SUBDMA_REG_ISR, SUBDMA_ISR_ALL);
+    }
+    g_assert_cmpuint(n, >, 0);
+    g_assert_cmpuint(lies_told(&a, SUBDMA_LIE_XFER), ==, n);
+
+    /* all at once, then none: honest I/O, nothing outside a window */
+    lies_on(&a, 10, SUBDMA_LIE_ALL);
+    for (i = 0; i < 16; i++) {
+        read_window(&a, i, 1);
+        reg_write(&a, SUBDMA_REG_CMD, SUBDMA_CMD_ADAPTER_RESET);
+        reg_write(&a, SUBDMA_REG_ISR, SUBDMA_ISR_ALL);
+    }
+    lies_off(&a);
+    reg_write(&a, SUBDMA_REG_ISR, SUBDMA_ISR_ALL);
+    g_assert_cmphex(reg_read(&a, SUBDMA_REG_ISR), ==, 0);
+    ready(&a);
+    check_read(&a, 7, 4, BUF_ADDR);
+    g_assert_cmpuint(test_reg_read(&a, SUBDMA_TEST_STAT_OUTSIDE), ==, 0);
+    qtest_quit(a.qts);
+}
+
+/*
+ * The oracle: a window armed at one address whose transfer the 8237
+ * then lands at another is counted, and only that one
+ */
+static void test_window_outside(void)
+{
+    uint32_t len = 2 * SECTOR;
+    uint8_t cdb[10] = { 0x28, 0, 0, 0, 0, 4, 0, 0, 2, 0 };
+    Adapter a;
+
+    adapter_start(&a, 0x340, 5, 1);
+    ready(&a);
+    test_reg_write(&a, SUBDMA_TEST_STAT_CLEAR, 0);
+    check_read(&a, 0, 2, BUF_ADDR);
+    g_assert_cmpuint(test_reg_read(&a, SUBDMA_TEST_STAT_OUTSIDE), ==, 0);
+
+    /* programmed at BUF_ADDR and armed, then moved to BUF2_ADDR */
+    submit(&a, 0, true, cdb, sizeof(cdb), len);
+    dma_program(&a, BUF_ADDR, len, true);
+    qtest_outb(a.qts, 0x0a, 0x04 | 1);  /* mask: nothing moves yet */
+    reg_write32(&a, SUBDMA_REG_WIN_LEN, len);
+    reg_write(&a, SUBDMA_REG_CMD, SUBDMA_CMD_ARM);
+    dma_program(&a, BUF2_ADDR, len, true);
+    g_assert_cmphex(wait_isr(&a, SUBDMA_ISR_DONE), ==,
+                    SUBDMA_ISR_WINDOW | SUBDMA_ISR_DONE);
+    reg_write(&a, SUBDMA_REG_ISR, SUBDMA_ISR_ALL);
+    g_assert_cmpuint(test_reg_read(&a, SUBDMA_TEST_STAT_OUTSIDE), >=, 1);
+    g_assert_cmphex(qtest_readb(a.qts, BUF2_ADDR), ==, pattern(4 * SECTOR));
+
+    /* honest windows again: the count stays */
+    test_reg_write(&a, SUBDMA_TEST_STAT_CLEAR, 0);
+    check_read(&a, 8, 2, BUF_ADDR);
+    g_assert_cmpuint(test_reg_read(&a, SUBDMA_TEST_STAT_OUTSIDE), ==, 0);
+    qtest_quit(a.qts);
+}
+
 static void wait_migration(QTestState *qts)
 {
     QDict *rsp = NULL;
@@ -568,6 +875,9 @@ int main(int argc, char **argv)
     qtest_add_func("subdma/write-hold-last", test_write_hold_last);
     qtest_add_func("subdma/isa-rate", test_isa_rate);
     qtest_add_func("subdma/migrate", test_migrate);
+    qtest_add_func("subdma/lies-property", test_lies_property);
+    qtest_add_func("subdma/lies-kinds", test_lies_kinds);
+    qtest_add_func("subdma/window-outside", test_window_outside);
     ret = g_test_run();
 
     unlink(disk_path);
