@@ -64,7 +64,9 @@ elif [ -z "${SUBDMA_KERNEL_DIR:-}" ] && { [ "$mode" = check ] || [ "$mode" = ude
 	export SUBDMA_LOWMEM_DIR
 	required_args="$required_args e2e_lowmem=required"
 fi
-GUEST_QEMU=$("$SUBDMA_TOP/tests/qemu/build.sh")
+# SUBDMA_QEMU: a qemu-system-x86_64 built by hand with the adapter (the
+# model under work, say) instead of the cached build of tests/qemu/build.sh
+GUEST_QEMU=${SUBDMA_QEMU:-$("$SUBDMA_TOP/tests/qemu/build.sh")}
 GUEST_KERNEL=$(echo "$kernel_dir"/boot/vmlinuz-*)
 log "the guest kernel: ${GUEST_KERNEL##*/}"
 extra=()
