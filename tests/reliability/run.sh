@@ -4,13 +4,15 @@
 # Reliability on a debug test kernel (KASAN, UBSAN, lockdep, atomic
 # sleep, hung tasks, the DMA API checker, kmemleak, fault injection):
 #   run.sh short [KERNEL]   the end-to-end suite (sleep included), the
-#                           fault matrix on reads, a short stress with 10
-#                           reloads, 10000 commands of the fuzzer on each
-#                           adapter; on 7.3, Debian's newest (make check)
-#   run.sh full [KERNELS]   the same with writes in the fault matrix, 5
-#                           minutes of stress, 50 reloads and a million
-#                           commands of the fuzzer on each adapter, on 7.3
-#                           and then 6.1; writes tests/reliability/results.md
+#                           fault matrix on reads, every kind of lie once,
+#                           a short stress with 10 reloads, 10000 commands
+#                           of the fuzzer on each adapter; on 7.3, Debian's
+#                           newest (make check)
+#   run.sh full [KERNELS]   the same with writes in the fault matrix, 30
+#                           minutes of lies at random, 5 minutes of stress,
+#                           50 reloads and a million commands of the fuzzer
+#                           on each adapter, on 7.3 and then 6.1; writes
+#                           tests/reliability/results.md
 # Prints a report of what ran and what held for each kernel; fails on
 # any failed check or any report of the kernel's checkers.
 # SUBDMA_REL_REPORT_ONLY=1: the reports of each kernel's last run.
@@ -25,12 +27,12 @@ set -euo pipefail
 mode=${1:-short}
 case $mode in
 short)
-	rel="rel_stress=30 rel_reloads=10 rel_probe_step=3" timeout=1500
-	fuzz=10000 kernels=${2:-7.3}
+	rel="rel_stress=30 rel_reloads=10 rel_probe_step=3 rel_lies=60"
+	timeout=1800 fuzz=10000 kernels=${2:-7.3}
 	;;
 full)
-	rel="rel_stress=300 rel_reloads=50 rel_writes=1" timeout=3000
-	fuzz=1000000 kernels=${2:-7.3 6.1}
+	rel="rel_stress=300 rel_reloads=50 rel_writes=1 rel_lies=1800"
+	timeout=5400 fuzz=1000000 kernels=${2:-7.3 6.1}
 	;;
 *) die "usage: run.sh short|full [KERNEL...]" ;;
 esac
@@ -125,6 +127,18 @@ report() {	# the table of what ran and what held
 | Malformed and hostile commands (sg_raw, SG_IO) | $(count e2e '^(PASS|FAIL) rejects ') | $(held e2e 'rejects ') |
 | Fault matrix cells (kind x place x width x direction) | $(stat fault_cells) | $(held campaign 'fault ') |
 | Faults the adapter struck | $(stat faults_acted) | |
+| Rounds of lies: commands that all ended, I/O verified once the lies stopped | $(count campaign '^(PASS|FAIL) lies .*: verified I/O once') | $(held campaign 'lies ') |
+| Lies told: ISR read as 0xff or at random | $(stat lies_isr) | |
+| Lies told: STATUS with bits flipped | $(stat lies_status) | |
+| Lies told: WIN_MOVED, TOTAL beyond the window or the transfer | $(stat lies_counts) | |
+| Lies told: DONE before WINDOW | $(stat lies_done_early) | |
+| Lies told: WINDOW with no data phase | $(stat lies_empty_window) | |
+| Lies told: DONE again after its acknowledgement | $(stat lies_dup_done) | |
+| Lies told: interrupts with no cause | $(stat lies_spurious_irq) | |
+| Lies told: interrupts swallowed | $(stat lies_swallow_irq) | |
+| Lies told: DREQ with no window armed | $(stat lies_dreq) | |
+| Lies told: a target that takes more or less than XFER | $(stat lies_xfer) | |
+| DMA transfers outside the window the driver armed (the model) | $(stat windows_outside) | |
 | Binds with one allocation failed (failslab, fail_page_alloc) | $(stat probe_failures) | $(held campaign 'a failed probe leaves nothing') |
 | Commands under allocation failures: verified / failed cleanly | $(stat injected_io_ok) / $(stat injected_io_errors) | $(held campaign '.*under allocation failures') |
 | Streams of verified I/O on 4 disks over 2 adapters | 4 | $(held campaign 'stream ') |

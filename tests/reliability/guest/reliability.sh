@@ -239,6 +239,8 @@ for io in $ios; do
 done
 stat fault_cells "$cells"
 stat faults_acted "$acted"
+# shellcheck source=lies.sh
+[ -z "$(cmdline rel_lies)" ] || . /lies.sh	# an adapter that lies, rel_lies=SECONDS
 
 # --- 2. the kernel's fault injection
 fi_set() {	# ATTRIBUTE VALUE: on both failslab and fail_page_alloc
