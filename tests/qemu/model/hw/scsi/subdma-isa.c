@@ -256,6 +256,8 @@ static void subdma_raise(SubdmaState *s, uint8_t cause, bool silent)
         s->isr_silent &= ~cause;
         if (subdma_lie(s, SUBDMA_LIE_SWALLOW_IRQ)) {
             s->lie_silent |= cause;
+        } else {
+            s->lie_silent &= ~cause;
         }
     }
     subdma_update_irq(s);
