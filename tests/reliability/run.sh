@@ -121,8 +121,8 @@ report() {	# the table of what ran and what held
 |---|---|---|
 | End-to-end suite on the debug kernel (8-bit channel) | $(checks_of "$logs/e2e.out") | |
 | Suspend and resume with writes in flight | $(count e2e '^(PASS|FAIL) .*asleep and awake again') | $(held e2e '.*asleep and awake again') |
-| Windows checked against their command's mapping (trace) | $(consoles e2e | sed -n 's/^PASS the trace: each of \([0-9]*\) windows.*/\1/p' | awk '{ s += $1 } END { print s + 0 }') | $(held e2e 'the trace: ') |
-| Commands completed twice (trace) | $(consoles '*' | sed -n 's/.*the trace: .* twice=\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }') | |
+| Windows checked against their command's mapping (trace: suite, fuzzer, lies) | $(stat trace_windows_checked) | $(held '*' '(.*: )?the trace: each of') |
+| Commands completed twice (trace) | $(stat trace_completed_twice) | |
 | Bad module parameters, each refused with its message | $(count e2e '^(PASS|FAIL) refuses ') | $(held e2e 'refuses ') |
 | Malformed and hostile commands (sg_raw, SG_IO) | $(count e2e '^(PASS|FAIL) rejects ') | $(held e2e 'rejects ') |
 | Fault matrix cells (kind x place x width x direction) | $(stat fault_cells) | $(held campaign 'fault ') |

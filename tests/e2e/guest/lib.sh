@@ -190,6 +190,45 @@ host_stat() {
 	echo "$v"
 }
 
+# trace_record: subdma's trace events on, drained into /tmp/trace.txt
+# until trace_verdict: for a stage whose trace outgrows the buffer
+trace_record() {
+	tracing=/sys/kernel/tracing
+	[ -d "$tracing"/events ] || mount -t tracefs nodev "$tracing"
+	echo 0 >"$tracing"/tracing_on
+	echo >"$tracing"/trace
+	echo 1 >"$tracing"/events/subdma/enable
+	echo 1 >"$tracing"/tracing_on
+	cat "$tracing"/trace_pipe >/tmp/trace.txt &
+	trace_pid=$!
+}
+
+# trace_verdict NAME: the trace since trace_record checked: every window
+# inside what its command mapped, no command completed twice, no breach,
+# no event lost; STAT lines of the windows checked and the completions
+trace_verdict() {
+	echo 0 >"$tracing"/tracing_on
+	echo 0 >"$tracing"/events/subdma/enable
+	sleep 1
+	kill "$trace_pid"
+	wait "$trace_pid" 2>/dev/null
+	tv_counts=$(awk -f /trace-check.awk /tmp/trace.txt | tee /tmp/trace.report |
+		tail -n 1)
+	grep '^breach' /tmp/trace.report | head -n 5
+	tv_lost=$(grep -c 'LOST' /tmp/trace.txt)
+	tv_windows=$(echo "$tv_counts" | tr ' ' '\n' | sed -n 's/^windows=//p')
+	tv_checked=$(echo "$tv_counts" | tr ' ' '\n' | sed -n 's/^checked=//p')
+	tv_twice=$(echo "$tv_counts" | tr ' ' '\n' | sed -n 's/^twice=//p')
+	tv_breaches=$(echo "$tv_counts" | tr ' ' '\n' | sed -n 's/^breaches=//p')
+	echo "STAT trace_windows_checked $tv_checked"
+	echo "STAT trace_completed_twice $tv_twice"
+	[ "$tv_breaches" = 0 ] && [ "$tv_lost" = 0 ] && [ "$tv_windows" -gt 0 ] &&
+		[ "$tv_checked" = "$tv_windows" ] &&
+		pass "$1: the trace: each of $tv_windows windows inside what its command mapped ($tv_counts)" ||
+		fail "$1: the trace: $tv_counts, $tv_lost lost"
+	rm -f /tmp/trace.txt /tmp/trace.report
+}
+
 # host_requests HOST: a line "H:C:T:L COUNT" for each device of the host,
 # COUNT the commands the midlayer has given the driver for it
 host_requests() {

@@ -83,6 +83,8 @@ trace_check() {
 	unstarted=$(trace_count abort_unstarted)
 	midwindow=$(trace_count reset_midwindow)
 	checked=$(trace_count checked)
+	echo "STAT trace_windows_checked $checked"
+	echo "STAT trace_completed_twice $(trace_count twice)"
 	[ "$breaches" = 0 ] && [ "$lost" = 0 ] && [ "$maps" -ge 40 ] &&
 		[ "$windows" = "$flushes" ] && [ "$unmaps" = "$maps" ] &&
 		[ "$completes" -gt 0 ] &&

@@ -65,10 +65,12 @@ for fuzz_io in $ios; do
 	seed=$fuzz_seed
 	[ "$fuzz_width" = 16 ] && seed=$((fuzz_seed + 1))
 	t0=$(cut -d. -f1 /proc/uptime)
+	trace_record
 	# shellcheck disable=SC2086 # the options are words
 	subdma-fuzz --sg "$fsg" --sd "$fsd" ${fbsg:+--bsg "$fbsg"} \
 		--seed "$seed" --count "$fuzz_count" $fuzz_args
 	rc=$?
+	trace_verdict "$name"
 	stat fuzz_seconds $(($(cut -d. -f1 /proc/uptime) - t0))
 	[ $rc = 0 ] &&
 		pass "$name: $fuzz_count commands (seed $seed), each returned in time, nothing impossible" ||

@@ -192,6 +192,9 @@ lies_stage() {
 		}
 		echo 2 >"/sys/block/${lies_sd#/dev/}/device/timeout"
 		ls_before=$(lies_told "$ls_io")
+		# every window the driver programs, whatever the card says,
+		# lies inside what it mapped
+		trace_record
 		ls_end=$(($(lies_now) + ls_share))
 		ls_bit=0
 		for ls_name in $lies_names; do
@@ -216,6 +219,7 @@ lies_stage() {
 			echo "STAT lies_$ls_name $(($(echo "$ls_after" | cut -d' ' -f$ls_bit) - $(echo "$ls_before" | cut -d' ' -f$ls_bit)))"
 		done
 		echo "STAT windows_outside $(test_read "$ls_io" "$SUBDMA_TEST_STAT_OUTSIDE")"
+		trace_verdict "lies $lies_width-bit"
 		lies_width=16
 	done
 }
