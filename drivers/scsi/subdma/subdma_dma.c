@@ -348,7 +348,7 @@ u32 subdma_dma_program(struct subdma_dma *d, struct subdma_transfer *t)
 {
 	const struct subdma_isadma_ops *ops = d->ops;
 	bool to_memory = t->dir == DMA_FROM_DEVICE;
-	u32 left = t->len - t->done;
+	u32 left = t->len > t->done ? t->len - t->done : 0;
 	unsigned long flags;
 	dma_addr_t addr;
 	int half = 0;

@@ -157,6 +157,13 @@ static bool subdma_odd_byte(struct subdma_host *h)
 {
 	u8 byte = 0;
 
+	/* only a 16-bit data phase ends in one, once its windows are done */
+	if (!h->dma.wide || h->xfer.win_programmed) {
+		dev_err_ratelimited(h->dev, "adapter offers an odd byte %s\n",
+				    h->dma.wide ? "while a window runs" :
+				    "on an 8-bit channel");
+		return false;
+	}
 	if (h->xfer.dir == DMA_FROM_DEVICE)
 		byte = subdma_adapter_read(&h->adapter, SUBDMA_REG_ODD_BYTE);
 	if (subdma_dma_pio_byte(&h->xfer, &byte)) {

@@ -439,6 +439,36 @@ static void error_residue_disagrees(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->h->stats.faults, 1ULL);
 }
 
+/*
+ * ODD while a window still runs, or on an 8-bit channel: an adapter gone
+ * wrong.  Taken, the byte would push the transfer past its end once the
+ * window flushed, and the next window past the mapping.
+ */
+static void error_odd_byte_out_of_turn(struct kunit *test)
+{
+	static const unsigned int chans[] = { 5, 1 };
+	struct sdt_ctx *c = test->priv;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(chans); i++) {
+		struct scsi_cmnd *cmd = sdt_new_cmd(test, INQUIRY, 37,
+						    DMA_FROM_DEVICE, NULL);
+
+		sdt_setup_channel(c, chans[i]);
+		sdt_queue(c, cmd);
+		c->adapter.regs[SUBDMA_REG_ODD_BYTE] = 0x5e;
+		if (chans[i] == 1)
+			sdt_window_end(c, 36, SUBDMA_ISR_ODD);
+		else
+			sdt_raise(c, SUBDMA_ISR_ODD);
+		sdt_raise(c, SUBDMA_ISR_DONE);
+		KUNIT_EXPECT_EQ(test, c->done_calls, i + 1);
+		KUNIT_EXPECT_EQ(test, host_byte(cmd->result), DID_ERROR);
+		KUNIT_EXPECT_LE(test, scsi_get_resid(cmd), 37U);
+		KUNIT_EXPECT_EQ(test, c->h->stats.odd_bytes, 0ULL);
+	}
+}
+
 static void error_odd_byte_read(struct kunit *test)
 {
 	struct sdt_ctx *c = test->priv;
@@ -1607,6 +1637,7 @@ static struct kunit_case error_path_cases[] = {
 	KUNIT_CASE(error_abort_completed_command),
 	KUNIT_CASE_PARAM(error_reset_in_flight, reset_gen_params),
 	KUNIT_CASE(error_residue_disagrees),
+	KUNIT_CASE(error_odd_byte_out_of_turn),
 	KUNIT_CASE(error_odd_byte_read),
 	KUNIT_CASE(error_odd_byte_write),
 	KUNIT_CASE(error_odd_byte_short_read),
