@@ -425,9 +425,12 @@ u32 subdma_dma_flush(struct subdma_dma *d, struct subdma_transfer *t,
 	ops->release(flags);
 	t->win_programmed = false;
 
-	/* The count has 16 bits: a full page window reads alike done or not */
+	/*
+	 * The count has 16 bits: a window of a full page reads alike done or
+	 * not, and only then does the adapter's count decide
+	 */
 	by_channel = (t->win_len - residue) & (page - 1);
-	if (!by_channel && moved == t->win_len)
+	if (!by_channel && t->win_len == page && moved == t->win_len)
 		by_channel = moved;
 	moved = min(moved, by_channel);
 	dev_dbg_ratelimited(d->dev, "channel %u: flushed, %u of %u moved (channel: %u)\n",

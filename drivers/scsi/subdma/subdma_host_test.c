@@ -439,6 +439,23 @@ static void error_residue_disagrees(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->h->stats.faults, 1ULL);
 }
 
+/* A window that never moved, which the adapter says it filled */
+static void error_window_claimed_unmoved(struct kunit *test)
+{
+	struct sdt_ctx *c = test->priv;
+	struct scsi_cmnd *cmd = sdt_new_cmd(test, READ_10, 4096, DMA_FROM_DEVICE,
+					    NULL);
+
+	sdt_queue(c, cmd);
+	c->dma.residue = 4096;	/* the channel moved nothing */
+	sdt_set_reg32(c, SUBDMA_REG_WIN_MOVED, 4096);
+	sdt_raise(c, SUBDMA_ISR_WINDOW | SUBDMA_ISR_DONE);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
+	KUNIT_EXPECT_EQ(test, host_byte(cmd->result), DID_ERROR);
+	KUNIT_EXPECT_EQ(test, scsi_get_resid(cmd), 4096U);
+	next_command_works(test, 1U);
+}
+
 /*
  * ODD while a window still runs, or on an 8-bit channel: an adapter gone
  * wrong.  Taken, the byte would push the transfer past its end once the
@@ -1637,6 +1654,7 @@ static struct kunit_case error_path_cases[] = {
 	KUNIT_CASE(error_abort_completed_command),
 	KUNIT_CASE_PARAM(error_reset_in_flight, reset_gen_params),
 	KUNIT_CASE(error_residue_disagrees),
+	KUNIT_CASE(error_window_claimed_unmoved),
 	KUNIT_CASE(error_odd_byte_out_of_turn),
 	KUNIT_CASE(error_odd_byte_read),
 	KUNIT_CASE(error_odd_byte_write),
