@@ -290,6 +290,10 @@ static void subdma_end(struct subdma_host *h, u8 isr, bool dma_ok)
 
 	if (!dma_ok) {
 		set_host_byte(cmd, DID_ERROR);
+	} else if (isr & SUBDMA_ISR_ILLEGAL) {
+		/* whatever else ISR says: the protocol broke */
+		error = subdma_adapter_read(&h->adapter, SUBDMA_REG_ERROR);
+		set_host_byte(cmd, DID_ERROR);
 	} else if (isr & SUBDMA_ISR_DONE) {
 		status = subdma_adapter_read(&h->adapter, SUBDMA_REG_SCSI_STATUS);
 		if (!subdma_status_known(status)) {

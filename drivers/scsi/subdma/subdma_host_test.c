@@ -1157,6 +1157,12 @@ static void error_illegal(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->adapter.last_cmd, SUBDMA_CMD_ABORT);
 	KUNIT_EXPECT_EQ(test, c->done_calls, 1U);
 	KUNIT_EXPECT_FALSE(test, c->dma.enabled);
+	/* with DONE in the same read, the protocol still broke */
+	cmd = sdt_new_cmd(test, READ_10, 512, DMA_FROM_DEVICE, NULL);
+	sdt_queue(c, cmd);
+	sdt_raise(c, SUBDMA_ISR_ILLEGAL | SUBDMA_ISR_DONE);
+	KUNIT_EXPECT_EQ(test, host_byte(cmd->result), DID_ERROR);
+	KUNIT_EXPECT_EQ(test, c->done_calls, 2U);
 }
 
 static void error_spurious_interrupt(struct kunit *test)
