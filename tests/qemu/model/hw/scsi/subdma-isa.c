@@ -701,8 +701,8 @@ static void subdma_check_wrap(SubdmaState *s, int nchan, int dma_pos)
     }
 }
 
-/* The oracle: the bus addresses of the window the host arms now */
-static void subdma_latch_window(SubdmaState *s)
+/* The oracle: the bus addresses of the @len-byte window the host arms */
+static void subdma_latch_window(SubdmaState *s, uint32_t len)
 {
     IsaDmaClass *k = ISADMA_GET_CLASS(s->isa_dma);
     hwaddr first, last;
@@ -712,7 +712,7 @@ static void subdma_latch_window(SubdmaState *s)
         return;
     }
     first = k->transfer_address(s->isa_dma, s->dma, 0);
-    last = k->transfer_address(s->isa_dma, s->dma, s->win_size - 1);
+    last = k->transfer_address(s->isa_dma, s->dma, len - 1);
     s->win_lo = MIN(first, last);
     s->win_hi = MAX(first, last);
     s->win_known = true;
@@ -1062,6 +1062,14 @@ static void subdma_arm(SubdmaState *s)
         return;
     }
     if (s->armed) {
+        /*
+         * The host took the window for ended (a lie can make it) and
+         * programmed the channel anew: what still lands, lands where it
+         * programmed and armed now
+         */
+        if (s->win_len) {
+            subdma_latch_window(s, s->win_len);
+        }
         subdma_illegal(s, SUBDMA_ERR_ALREADY_ARMED, "ARM while armed");
         return;
     }
@@ -1072,7 +1080,7 @@ static void subdma_arm(SubdmaState *s)
     trace_subdma_arm(s->iobase, s->window_index, s->win_len);
     s->armed = true;
     s->win_size = s->win_len;
-    subdma_latch_window(s);
+    subdma_latch_window(s, s->win_size);
     if (s->lie_dreq) {
         /* the window's own DREQ takes over */
         s->lie_dreq = false;
