@@ -213,11 +213,18 @@ lies_stage() {
 			ls_seed=$((ls_seed + 1))
 		done
 		ls_after=$(lies_told "$ls_io")
-		ls_bit=0
+		ls_bit=0 ls_untold=
 		for ls_name in $lies_names; do
 			ls_bit=$((ls_bit + 1))
-			echo "STAT lies_$ls_name $(($(echo "$ls_after" | cut -d' ' -f$ls_bit) - $(echo "$ls_before" | cut -d' ' -f$ls_bit)))"
+			ls_n=$(($(echo "$ls_after" | cut -d' ' -f$ls_bit) - $(echo "$ls_before" | cut -d' ' -f$ls_bit)))
+			echo "STAT lies_$ls_name $ls_n"
+			# a kind asked for and never told tests nothing
+			[ $((ls_kinds & (1 << (ls_bit - 1)))) = 0 ] || [ "$ls_n" -gt 0 ] ||
+				ls_untold="$ls_untold $ls_name"
 		done
+		[ -z "$ls_untold" ] &&
+			pass "lies $lies_width-bit: every kind asked for was told" ||
+			fail "lies $lies_width-bit: never told:$ls_untold"
 		echo "STAT windows_outside $(test_read "$ls_io" "$SUBDMA_TEST_STAT_OUTSIDE")"
 		trace_verdict "lies $lies_width-bit"
 		lies_width=16
