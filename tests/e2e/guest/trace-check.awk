@@ -9,7 +9,7 @@
 # inside one DMA page (64 KiB on channels 0-3, 128 KiB on 5-7).
 # Prints each breach, then one line of counts:
 #   maps= windows= flushes= unmaps= completes= abort_unstarted=
-#   reset_midwindow= checked= twice= breaches=
+#   reset_midwindow= checked= twice= lost= breaches=
 # abort_unstarted counts aborts that found a window programmed that had
 # moved nothing; reset_midwindow resets that found one part moved.
 
@@ -51,8 +51,12 @@ function breach(what) {
 	printf "breach: host %s tag %s: %s (line %d)\n", host, tag, what, NR
 }
 
+# a line that is no event (a LOST marker, a buffer's start) is no step
+{ event = "" }
+
+/LOST/ { lost++ }
+
 / subdma_[a-z]+: / {
-	event = ""
 	for (i = 1; i <= NF; i++)
 		if ($i ~ /^subdma_[a-z]+:$/)
 			event = substr($i, 1, length($i) - 1)
@@ -67,6 +71,7 @@ event == "subdma_map" {
 	window[host] = 0
 	nseg[host] = 0
 	unmapped[host, tag] = 0
+	maplen[host] = field("len") + 0
 	maps++
 }
 
@@ -120,6 +125,8 @@ event == "subdma_unmap" {
 		breach("an unmap for a command that is not mapped")
 	if (window[host])
 		breach("unmapped with its window not flushed")
+	if (field("done") + 0 > maplen[host])
+		breach("unmapped having moved more than the command holds")
 	mapped[host] = ""
 	unmapped[host, tag] = 1
 	unmaps++
@@ -131,6 +138,8 @@ event == "subdma_complete" {
 	if (field("from") == "release") {
 		# once for each unmap: a second completion would finish the
 		# midlayer's retry of the command, or another command
+		if (field("resid") + 0 > maplen[host])
+			breach("completed with a residue past its length")
 		if (!unmapped[host, tag]) {
 			twice++
 			breach("completed with no unmap since its last completion")
@@ -150,7 +159,7 @@ END {
 			tag = mapped[host]
 			breach("still mapped at the end of the trace")
 		}
-	printf "maps=%d windows=%d flushes=%d unmaps=%d completes=%d abort_unstarted=%d reset_midwindow=%d checked=%d twice=%d breaches=%d\n",
+	printf "maps=%d windows=%d flushes=%d unmaps=%d completes=%d abort_unstarted=%d reset_midwindow=%d checked=%d twice=%d lost=%d breaches=%d\n",
 	       maps, windows, flushes, unmaps, completes, abort_unstarted,
-	       reset_midwindow, checked, twice, breaches
+	       reset_midwindow, checked, twice, lost, breaches
 }
