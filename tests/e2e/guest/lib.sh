@@ -190,49 +190,33 @@ host_stat() {
 	echo "$v"
 }
 
-# trace_record: subdma's trace events on, streamed into the checker as
-# they come until trace_verdict: for a stage whose trace outgrows the
-# buffer, in memory that does not grow with it
+# trace_record: subdma's trace events on, into an empty buffer of 24 MiB
+# (some 20000 fuzzed commands); trace_verdict reads it back once tracing
+# is off.  Read as it fills, through trace_pipe, the trace loses events
+# under load with no LOST marker and no overrun counted: a stage records
+# in batches that fit instead.
 trace_record() {
 	tracing=/sys/kernel/tracing
 	[ -d "$tracing"/events ] || mount -t tracefs nodev "$tracing"
 	echo 0 >"$tracing"/tracing_on
+	echo 24576 >"$tracing"/buffer_size_kb
 	echo >"$tracing"/trace
-	rm -f /tmp/trace.fifo
-	mkfifo /tmp/trace.fifo
-	awk -f /trace-check.awk /tmp/trace.fifo >/tmp/trace.report &
-	trace_awk=$!
-	cat "$tracing"/trace_pipe >/tmp/trace.fifo &
-	trace_cat=$!
 	echo 1 >"$tracing"/events/subdma/enable
 	echo 1 >"$tracing"/tracing_on
 }
 
-# trace_events: the events the buffers hold not yet read, and those they
-# lost (overrun, dropped), summed over the CPUs: "HELD LOST"
-trace_events() {
-	cat "$tracing"/per_cpu/cpu*/stats | awk '
-		$1 == "entries:" { held += $2 }
-		$1 == "overrun:" || ($1 == "dropped" && $2 == "events:") { lost += $NF }
-		END { print held + 0, lost + 0 }'
-}
-
-# trace_verdict NAME: the trace since trace_record, once drained, checked:
-# every window inside what its command mapped, no command completed
-# twice, no breach, no event lost; STAT lines of the windows checked and
-# the completions twice
+# trace_verdict NAME: the trace since trace_record checked: every window
+# inside what its command mapped, no command completed twice, no breach,
+# no event lost (the buffers' overrun and dropped counts); STAT lines of
+# the windows checked and the completions twice
 trace_verdict() {
 	echo 0 >"$tracing"/tracing_on
 	echo 0 >"$tracing"/events/subdma/enable
-	tv_tries=0
-	until [ "$(trace_events | cut -d' ' -f1)" = 0 ] || [ $tv_tries -ge 300 ]; do
-		sleep 0.2
-		tv_tries=$((tv_tries + 1))
-	done
-	tv_lost=$(trace_events | cut -d' ' -f2)
-	kill "$trace_cat"
-	wait "$trace_cat" 2>/dev/null
-	wait "$trace_awk"
+	tv_lost=$(cat "$tracing"/per_cpu/cpu*/stats | awk '
+		$1 == "overrun:" || ($1 == "dropped" && $2 == "events:") { n += $NF }
+		END { print n + 0 }')
+	awk -f /trace-check.awk "$tracing"/trace >/tmp/trace.report
+	echo >"$tracing"/trace
 	tv_counts=$(tail -n 1 /tmp/trace.report)
 	grep '^breach' /tmp/trace.report | head -n 5
 	tv_windows=$(echo "$tv_counts" | tr ' ' '\n' | sed -n 's/^windows=//p')
@@ -246,7 +230,7 @@ trace_verdict() {
 		[ "$tv_checked" = "$tv_windows" ] &&
 		pass "$1: the trace: each of $tv_windows windows inside what its command mapped ($tv_counts)" ||
 		fail "$1: the trace: $tv_counts, $tv_lost lost events"
-	rm -f /tmp/trace.fifo /tmp/trace.report
+	rm -f /tmp/trace.report
 }
 
 # host_requests HOST: a line "H:C:T:L COUNT" for each device of the host,

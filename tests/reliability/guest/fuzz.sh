@@ -27,6 +27,8 @@ echo "fuzz: seed $fuzz_seed, $fuzz_count commands per adapter (rel_fuzz_seed=$fu
 # 64 MiB, in its 4096-byte blocks
 fuzz_regions="0 2560 7680 15872"
 fuzz_blocks=512
+# commands whose trace trace_record's buffer holds
+fuzz_batch=10000
 
 # fuzz_canary SG FILE: the canary's regions, one after the other, in FILE
 fuzz_canary() {
@@ -65,12 +67,19 @@ for fuzz_io in $ios; do
 	seed=$fuzz_seed
 	[ "$fuzz_width" = 16 ] && seed=$((fuzz_seed + 1))
 	t0=$(cut -d. -f1 /proc/uptime)
-	trace_record
-	# shellcheck disable=SC2086 # the options are words
-	subdma-fuzz --sg "$fsg" --sd "$fsd" ${fbsg:+--bsg "$fbsg"} \
-		--seed "$seed" --count "$fuzz_count" $fuzz_args
-	rc=$?
-	trace_verdict "$name"
+	# in batches whose trace the buffer holds, each checked
+	rc=0 fuzz_from=0
+	while [ $fuzz_from -lt "$fuzz_count" ]; do
+		fuzz_n=$((fuzz_count - fuzz_from))
+		[ $fuzz_n -le $fuzz_batch ] || fuzz_n=$fuzz_batch
+		trace_record
+		# shellcheck disable=SC2086 # the options are words
+		subdma-fuzz --sg "$fsg" --sd "$fsd" ${fbsg:+--bsg "$fbsg"} \
+			--seed "$seed" --from $fuzz_from --count $fuzz_n $fuzz_args ||
+			rc=$?
+		trace_verdict "$name, commands $fuzz_from-$((fuzz_from + fuzz_n - 1))"
+		fuzz_from=$((fuzz_from + fuzz_n))
+	done
 	stat fuzz_seconds $(($(cut -d. -f1 /proc/uptime) - t0))
 	[ $rc = 0 ] &&
 		pass "$name: $fuzz_count commands (seed $seed), each returned in time, nothing impossible" ||
@@ -95,12 +104,12 @@ for fuzz_io in $ios; do
 	# the scratch disk: START STOP UNIT start (a unit attention from a
 	# reset may come first), then a verified round trip of 2 MiB
 	tries=0
-	until sg_raw "$fsg" 1b 00 00 00 01 00 >/dev/null 2>&1 || [ $tries -ge 5 ]; do
+	until sg_raw "$fsg" 1b 00 00 00 01 00 >/tmp/fuzz.start 2>&1 || [ $tries -ge 5 ]; do
 		tries=$((tries + 1))
 	done
 	[ $tries -lt 5 ] && running "$fh" "$fdev" &&
 		pass "$name: the scratch disk starts again" ||
-		fail "$name: the scratch disk starts again ($(cat "$fdev/state"))"
+		fail "$name: the scratch disk starts again ($(cat "$fdev/state"): $(tr '\n' ' ' </tmp/fuzz.start))"
 	roundtrip "$name: a round trip on the scratch disk verifies" "$fsg" 512 4096 128 40000
 	polling_on
 	fuzz_width=16
