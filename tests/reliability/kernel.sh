@@ -7,8 +7,9 @@
 #                        gcc-14 in the Debian 13 build root) or 6.1
 # Prints a directory laid out like tests/guest/kernel.sh's
 # (boot/vmlinuz-*, lib/modules/*), with build/ as the tree to build the
-# driver against; for 7.3 the directory is inside the build root, and
-# kbuild_debug (tests/reliability/kbuild.sh) builds there.
+# driver against; for 7.3 the directory is inside the build root, where
+# tests/reliability/run.sh builds the driver with the root's compiler.
+# Older builds of the same kernel are removed.
 set -euo pipefail
 # shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
@@ -96,4 +97,6 @@ release=$("${make[@]}" -s -C "$tree" O="$inner/build" kernelrelease)
 mkdir -p "$out/boot"
 cp "$out/build/arch/x86/boot/bzImage" "$out/boot/vmlinuz-$release"
 touch "$out/.complete"
+find "${out%/*}" -maxdepth 1 -type d -name "debug-kernel-$kernel-*" \
+	! -name "${out##*/}" -exec rm -rf {} +
 echo "$out"
