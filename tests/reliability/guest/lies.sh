@@ -57,6 +57,15 @@ lies_told() {
 	done
 }
 
+# lies_counter IOBASE KIND: the adapter's counter of lies of one KIND bit
+lies_counter() {
+	lc_i=0
+	while [ $(($2 >> lc_i)) -gt 1 ]; do
+		lc_i=$((lc_i + 1))
+	done
+	test_read "$1" $((SUBDMA_TEST_STAT_LIES + lc_i))
+}
+
 # lies_reports: how many lines of the kernel log are reports
 lies_reports() {
 	dmesg | grep -cE -f /kernel-reports || true
@@ -132,13 +141,21 @@ lies_round() {
 	lies_slow=0 lies_hung=0
 	printf 'lies: adapter 0x%x, %s: seed %s, kinds 0x%x\n' "$lr_io" "$lr_name" "$3" "$4"
 	lies_set "$lr_io" "$3" "$4"
-	lr_end=$(($(lies_now) + $5))
+	lr_start=$(lies_now)
+	lr_end=$((lr_start + $5))
 	lr_cmds=0 lr_failed=0
+	# a round of one kind goes on, up to a minute, until that kind was
+	# told: on a slow kernel a few seconds may see no chance to tell it
+	lr_one=
+	[ $(($4 & ($4 - 1))) != 0 ] || lr_one=$(lies_counter "$lr_io" "$4")
 	while :; do
 		lies_io || lr_failed=$((lr_failed + 1))
 		lr_cmds=$((lr_cmds + 1))
 		[ $lies_hung = 0 ] || break
-		[ "$(lies_now)" -lt $lr_end ] || break
+		[ "$(lies_now)" -lt $lr_end ] && continue
+		[ -n "$lr_one" ] && [ "$(lies_counter "$lr_io" "$4")" = "$lr_one" ] &&
+			[ "$(lies_now)" -lt $((lr_start + 60)) ] && continue
+		break
 	done
 	lies_set "$lr_io" 0 0
 	lr_host=$(basename "$(readlink -f "/sys/class/scsi_generic/${lies_sg#/dev/}/device/../..")")
