@@ -28,6 +28,12 @@ map() {
 		ev subdma_segment "host=0 tag=$tag addr=${seg%+*} len=${seg#*+}"
 	done
 }
+# a command through map registers of two 8 KiB halves at 1 MiB
+mapregs() {
+	ev subdma_map "host=0 tag=$1 op=0x28 len=8192 entries=1 mapped=0 via=mapregs"
+	ev subdma_segment "host=0 tag=$1 addr=0x100000 len=8192"
+	ev subdma_segment "host=0 tag=$1 addr=0x102000 len=8192"
+}
 # window TAG [LEN [ADDR [CHANNEL]]]
 window() { ev subdma_window "host=0 tag=$1 chan=${4:-1} addr=${3:-0x100000} len=${2:-8192} dir=in"; }
 flush() { ev subdma_flush "host=0 tag=$1 len=${3:-8192} adapter=$2 channel=$2 residue=0 done=$2"; }
@@ -57,6 +63,10 @@ expect "two windows, flushed, unmapped, completed" \
 expect "a window over two adjacent segments" 'checked=1 twice=0 lost=0 breaches=0' \
 	"map 1 0x20000+4096 0x21000+4096" "window 1 8192 0x20000" "flush 1 8192" \
 	"unmap 1" "complete 1"
+expect "a window across the map registers' halves" 'outside what was mapped' \
+	"mapregs 1" "window 1 8192 0x101000" "flush 1 8192" "unmap 1" "complete 1"
+expect "a window in one half of the map registers" 'checked=1 twice=0 lost=0 breaches=0' \
+	"mapregs 1" "window 1 8192 0x102000" "flush 1 8192" "unmap 1" "complete 1"
 expect "a window past its segment" 'outside what was mapped' \
 	"map 1 0x20000+4096 0x30000+4096" "window 1 8192 0x20000" "flush 1 8192" \
 	"unmap 1" "complete 1"

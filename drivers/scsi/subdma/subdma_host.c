@@ -69,8 +69,11 @@ static void subdma_trace_segments(struct subdma_host *h)
 	if (!trace_subdma_segment_enabled())
 		return;
 	if (h->xfer.bounce) {
+		/* a window lies in one half of the map registers */
 		trace_subdma_segment(h, h->dma.mapregs_dma,
-				     2 * h->dma.mapregs_size);
+				     h->dma.mapregs_size);
+		trace_subdma_segment(h, h->dma.mapregs_dma +
+				     h->dma.mapregs_size, h->dma.mapregs_size);
 		return;
 	}
 	for_each_sg(h->xfer.sgl, sg, h->xfer.mapped, i)

@@ -9,8 +9,9 @@
  *   then subdma_unmap, then subdma_complete
  *
  * subdma_segment follows subdma_map once for each range of bus addresses
- * the command's windows may use (its mapped entries, or the map
- * registers): every window must lie in those ranges.
+ * the command's windows may use (its mapped entries, or each half of the
+ * map registers): every window must lie in one of those ranges, or, in
+ * place, in a run of adjacent ones.
  *
  * subdma_eh marks an abort or a reset; the flush and unmap of the
  * command it releases follow it.  A command the host refuses before it

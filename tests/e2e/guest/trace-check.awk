@@ -5,7 +5,7 @@
 # window is programmed and then flushed, the data is unmapped, and only
 # then is the command completed - on success, error, abort and reset.
 # Every window lies in the bus addresses the command's subdma_segment
-# events gave (a run of adjacent ones may hold it), below 16 MiB and
+# events gave (in place, a run of adjacent ones may hold it), below 16 MiB and
 # inside one DMA page (64 KiB on channels 0-3, 128 KiB on 5-7).
 # Prints each breach, then one line of counts:
 #   maps= windows= flushes= unmaps= completes= abort_unstarted=
@@ -30,7 +30,8 @@ function hex(s,    i, n) {
 }
 
 # inside(HOST, ADDR, LEN): the window lies in one of the host's segments,
-# or in a run of adjacent ones
+# or, in place, in a run of adjacent ones (never across the halves of the
+# map registers)
 function inside(h, a, l,    k, end) {
 	end = a + l
 	for (k = 0; k < nseg[h]; k++)
@@ -39,7 +40,8 @@ function inside(h, a, l,    k, end) {
 	if (k == nseg[h])
 		return 0
 	while (end > sa[h, k] + sl[h, k]) {
-		if (k + 1 >= nseg[h] || sa[h, k + 1] != sa[h, k] + sl[h, k])
+		if (bounce[h] || k + 1 >= nseg[h] ||
+		    sa[h, k + 1] != sa[h, k] + sl[h, k])
 			return 0
 		k++
 	}
@@ -72,6 +74,7 @@ event == "subdma_map" {
 	nseg[host] = 0
 	unmapped[host, tag] = 0
 	maplen[host] = field("len") + 0
+	bounce[host] = field("via") == "mapregs"
 	maps++
 }
 
