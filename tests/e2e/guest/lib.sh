@@ -311,7 +311,7 @@ roundtrip() {
 	done
 	dd if=/dev/urandom of=/tmp/w bs="$bs" count="$blocks" 2>/dev/null
 	rm -f /tmp/r
-	if ! out=$(sg_dd if=/tmp/w of="$dev" bs="$bs" bpt="$bpt" seek="$seek" \
+	if ! out=$(sg_dd if=/tmp/w of="$dev" conv=nocreat bs="$bs" bpt="$bpt" seek="$seek" \
 			count="$blocks" $wopts 2>&1); then
 		fail "$name: write: $(echo "$out" | tail -n 2 | tr '\n' ' ')"
 	elif ! out=$(sg_dd if="$dev" of=/tmp/r bs="$bs" bpt="$bpt" skip="$seek" \

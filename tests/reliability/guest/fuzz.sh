@@ -52,6 +52,11 @@ for fuzz_io in $ios; do
 	canary=$(node_at "$fuzz_io" 1 sg)
 	fbsg=/dev/bsg/${fdev##*/}
 	[ -e "$fbsg" ] || fbsg=
+	# the nodes are the devices' own (a regular file in their place
+	# would take every command and fail none)
+	[ -c "$fsg" ] && [ -b "$fsd" ] && [ -c "$canary" ] &&
+		pass "$name: $fsg, $fsd and the canary's $canary are device nodes" ||
+		fail "$name: $fsg, $fsd and the canary's $canary are device nodes: $(stat -c '%n: %F' "$fsg" "$fsd" "$canary" 2>&1 | tr '\n' ' ')"
 	echo 30 >"/sys/block/${fsd#/dev/}/device/timeout"
 	polling_off "$fh"
 	# the canary: a pattern in each region, read back as it now is

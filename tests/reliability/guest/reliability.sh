@@ -111,7 +111,7 @@ rw() {
 		guarded sg_dd if="$dev" of="$file" bs=512 bpt="$blocks" \
 			count="$blocks" skip="$lba" "$@" >/dev/null 2>&1
 	else
-		guarded sg_dd if="$file" of="$dev" bs=512 bpt="$blocks" \
+		guarded sg_dd if="$file" of="$dev" conv=nocreat bs=512 bpt="$blocks" \
 			count="$blocks" seek="$lba" "$@" >/dev/null 2>&1
 	fi
 }
@@ -317,7 +317,7 @@ for i in $(seq 1 40); do
 	lba=$((i * 128))
 	# only the sg_dd processes are struck: the comparison must not be
 	if sh -c 'echo 1 >/proc/self/make-it-fail; exec "$@"' - \
-		sg_dd if=/tmp/w of="$node" bs=512 bpt=128 count=128 seek=$lba \
+		sg_dd if=/tmp/w of="$node" conv=nocreat bs=512 bpt=128 count=128 seek=$lba \
 		>/dev/null 2>&1 &&
 		sh -c 'echo 1 >/proc/self/make-it-fail; exec "$@"' - \
 		sg_dd if="$node" of=/tmp/r bs=512 bpt=128 count=128 skip=$lba \
@@ -363,8 +363,11 @@ stream() {
 		dd if=/dev/urandom of="/tmp/$name.w" bs="$bs" count=$blocks 2>/dev/null
 		rounds=$((rounds + 1))
 		rm -f "/tmp/$name.r"
-		if ! sg_dd if="/tmp/$name.w" of="$node" bs="$bs" bpt=$blocks \
-			count=$blocks seek=$lba >/dev/null 2>&1 ||
+		# conv=nocreat: a node an rmmod took away meanwhile must not
+		# come back as a regular file, which devtmpfs then cannot
+		# replace and every later check would write to
+		if ! sg_dd if="/tmp/$name.w" of="$node" conv=nocreat bs="$bs" \
+			bpt=$blocks count=$blocks seek=$lba >/dev/null 2>&1 ||
 			! sg_dd if="$node" of="/tmp/$name.r" bs="$bs" bpt=$blocks \
 			count=$blocks skip=$lba >/dev/null 2>&1; then
 			interrupted=$((interrupted + 1))
