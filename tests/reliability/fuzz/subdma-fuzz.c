@@ -465,6 +465,24 @@ static void failed_read_changed(const struct arena *a, uint64_t index, int e)
 		    index, strerrorname_np(e), changed, zero, sh->slot[0].what);
 }
 
+/*
+ * An SG_IO's arena once the call returned: a byte changed where the
+ * device was to fill nothing (with @nothing_filled, anywhere) is
+ * impossible; a failed read's changes are counted; then it is freed
+ */
+static void arena_done(struct arena *a, uint64_t index, int nothing_filled,
+		       int rc, int e)
+{
+	size_t changed = arena_changed(a, nothing_filled);
+
+	if (changed)
+		impossible(index, "%zu bytes changed outside what the device was to fill",
+			   changed);
+	else if (rc < 0)
+		failed_read_changed(a, index, e);
+	arena_free(a);
+}
+
 static void do_sg(struct rng *r, uint64_t index, int iovec)
 {
 	static struct arena a;
@@ -474,7 +492,6 @@ static void do_sg(struct rng *r, uint64_t index, int iovec)
 	uint64_t dlen = xfer_len(r), ms;
 	int n = 1, dir = dirs[below(r, 100) < 90 ? below(r, 4) : below(r, 10)];
 	int rc, e, cmd_len;
-	size_t changed;
 
 	memset(&h, 0, sizeof(h));
 	cmd_len = make_cdb(r, cdb, dlen);
@@ -548,14 +565,8 @@ static void do_sg(struct rng *r, uint64_t index, int iovec)
 				   h.duration, ms);
 	}
 	/* sg writes into the elements only when it reads from the device */
-	changed = arena_changed(&a, dir == SG_DXFER_TO_DEV ||
-				dir == SG_DXFER_NONE);
-	if (changed)
-		impossible(index, "%zu bytes changed outside what the device was to fill",
-			   changed);
-	else if (rc < 0)
-		failed_read_changed(&a, index, e);
-	arena_free(&a);
+	arena_done(&a, index, dir == SG_DXFER_TO_DEV || dir == SG_DXFER_NONE,
+		   rc, e);
 }
 
 static void do_bsg(struct rng *r, uint64_t index)
@@ -566,7 +577,6 @@ static void do_bsg(struct rng *r, uint64_t index)
 	uint64_t dlen = xfer_len(r), ms;
 	size_t len[2];
 	int rc, e, request_len, way = (int)below(r, 4);	/* none, out, in, both */
-	size_t changed;
 
 	memset(&h, 0, sizeof(h));
 	request_len = make_cdb(r, cdb, dlen);
@@ -639,13 +649,7 @@ static void do_bsg(struct rng *r, uint64_t index)
 				   h.max_response_len);
 	}
 	/* the device fills only what it was to send in */
-	changed = arena_changed(&a, !h.din_xfer_len);
-	if (changed)
-		impossible(index, "%zu bytes changed outside what the device was to fill",
-			   changed);
-	else if (rc < 0)
-		failed_read_changed(&a, index, e);
-	arena_free(&a);
+	arena_done(&a, index, !h.din_xfer_len, rc, e);
 }
 
 static void do_direct(struct rng *r, uint64_t index)
