@@ -10,6 +10,8 @@
 #   rel_fuzz=N           commands per adapter
 #   rel_fuzz_seed=S      the seed of the first adapter (S + 1 for the
 #                        second); random when not given, always printed
+#   rel_fuzz_from=I      the sequence's commands I to I + N - 1 (0 to
+#                        N - 1 when not given): a long run in parts
 #   rel_fuzz_args=A,B    more options for subdma-fuzz, to replay a part:
 #                        rel_fuzz_args=--from,I,--count,1,--verbose
 # Uses reliability.sh's helpers (host_at, device_at, node_at, running,
@@ -21,8 +23,10 @@
 fuzz_count=$(cmdline rel_fuzz)
 fuzz_seed=$(cmdline rel_fuzz_seed)
 fuzz_args=$(cmdline rel_fuzz_args | tr ',' ' ')
+fuzz_first=$(cmdline rel_fuzz_from)
+fuzz_first=${fuzz_first:-0}
 [ -n "$fuzz_seed" ] || fuzz_seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
-echo "fuzz: seed $fuzz_seed, $fuzz_count commands per adapter (rel_fuzz_seed=$fuzz_seed replays them)"
+echo "fuzz: seed $fuzz_seed, commands $fuzz_first-$((fuzz_first + fuzz_count - 1)) on each adapter (rel_fuzz_seed=$fuzz_seed rel_fuzz_from=$fuzz_first replays them)"
 # the canary's regions: 2 MiB at the start, inside and at the end of its
 # 64 MiB, in its 4096-byte blocks
 fuzz_regions="0 2560 7680 15872"
@@ -73,9 +77,9 @@ for fuzz_io in $ios; do
 	[ "$fuzz_width" = 16 ] && seed=$((fuzz_seed + 1))
 	t0=$(cut -d. -f1 /proc/uptime)
 	# in batches whose trace the buffer holds, each checked
-	rc=0 fuzz_from=0
-	while [ $fuzz_from -lt "$fuzz_count" ]; do
-		fuzz_n=$((fuzz_count - fuzz_from))
+	rc=0 fuzz_from=$fuzz_first
+	while [ "$fuzz_from" -lt $((fuzz_first + fuzz_count)) ]; do
+		fuzz_n=$((fuzz_first + fuzz_count - fuzz_from))
 		[ $fuzz_n -le $fuzz_batch ] || fuzz_n=$fuzz_batch
 		trace_record
 		# shellcheck disable=SC2086 # the options are words
@@ -87,8 +91,8 @@ for fuzz_io in $ios; do
 	done
 	stat fuzz_seconds $(($(cut -d. -f1 /proc/uptime) - t0))
 	[ $rc = 0 ] &&
-		pass "$name: $fuzz_count commands (seed $seed), each returned in time, nothing impossible" ||
-		fail "$name: $fuzz_count commands (seed $seed): subdma-fuzz exit $rc (see its HUNG or IMPOSSIBLE lines)"
+		pass "$name: $fuzz_count commands (seed $seed from $fuzz_first), each returned in time, nothing impossible" ||
+		fail "$name: $fuzz_count commands (seed $seed from $fuzz_first): subdma-fuzz exit $rc (see its HUNG or IMPOSSIBLE lines)"
 	tries=0
 	until running "$fh" "$fdev" || [ $tries -ge 100 ]; do
 		sleep 0.2
