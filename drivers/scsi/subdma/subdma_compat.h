@@ -81,16 +81,6 @@
 #endif
 
 /*
- * get_unaligned_le32() and kin: <linux/unaligned.h> since 6.12
- * (sparse cannot evaluate __has_include, hence the version)
- */
-#if SUBDMA_KERNEL_AT_LEAST(6, 12)
-#include <linux/unaligned.h>
-#else
-#include <asm/unaligned.h>
-#endif
-
-/*
  * A region of a device's dma_range_map (<linux/dma-direct.h>, for the
  * KUnit tests) held the offset of its bus addresses, cpu_start less
  * dma_start, until 6.8, and the translation used it; since, the

@@ -22,7 +22,6 @@
 #include <linux/minmax.h>
 #include <linux/scatterlist.h>
 
-#include "subdma_compat.h"
 #include "subdma_dma.h"
 
 static u32 subdma_page_size(bool wide)

@@ -12,6 +12,7 @@
 #include <linux/sched.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/workqueue.h>
 #include <scsi/scsi.h>
 #include <scsi/scsi_cmnd.h>
@@ -155,12 +156,17 @@ static struct fake_adapter *adapter;
 
 u32 sdt_reg32(struct sdt_ctx *c, unsigned int reg)
 {
-	return get_unaligned_le32(&c->adapter.regs[reg]);
+	__le32 val;
+
+	memcpy(&val, &c->adapter.regs[reg], sizeof(val));
+	return le32_to_cpu(val);
 }
 
 void sdt_set_reg32(struct sdt_ctx *c, unsigned int reg, u32 val)
 {
-	put_unaligned_le32(val, &c->adapter.regs[reg]);
+	__le32 le = cpu_to_le32(val);
+
+	memcpy(&c->adapter.regs[reg], &le, sizeof(le));
 }
 
 /* The interrupt thread, as the kernel runs it once woken */
