@@ -8,6 +8,11 @@
  * LINUX_VERSION_CODE, and only where no feature can be tested at compile
  * time (a distribution may backport a change; a test of the feature
  * itself follows it).
+ *
+ * The series for the kernel tree (tests/kernel/series.sh) is made from
+ * the same sources: each macro below is replaced by what it is on the
+ * newest kernel, and the file goes.  So each is a name, a type or a
+ * statement on its own, and the newest kernel's is plain code.
  */
 #ifndef SUBDMA_COMPAT_H
 #define SUBDMA_COMPAT_H
@@ -58,7 +63,7 @@
 #endif
 
 #ifdef SUBDMA_REMOVE_RETURNS_VOID
-#define SUBDMA_PLATFORM_REMOVE(fn)	(fn)
+#define SUBDMA_PLATFORM_REMOVE(fn)	fn
 #define SUBDMA_DEFINE_PLATFORM_REMOVE(fn)
 #else
 #define SUBDMA_PLATFORM_REMOVE(fn)	(fn##_int)
