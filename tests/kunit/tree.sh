@@ -14,34 +14,15 @@ set -euo pipefail
 . "$SUBDMA_TOP/tests/lib/kernels.sh"
 
 kernel=${1:-6.1}
-suite=$(kernel_suite "$kernel")
-release=$(kernel_root "$kernel")
-need_packages xz-utils
 pkg=linux-source-$kernel
-case $suite in
-bookworm)
-	need_packages "$pkg"
-	version=$(dpkg-query -W -f='${Version}' "$pkg")
-	;;
-*)
-	version=$(suite_version "$suite" "$pkg")
-	;;
-esac
+version=$(source_version "$kernel")
 tree=$SUBDMA_CACHE/$pkg-$version
 cache_lock linux-source
 if [ ! -f "$tree/.complete" ]; then
 	log "unpacking $pkg $version"
 	rm -rf "$tree" "$tree.tmp" "$tree.deb"
 	mkdir -p "$tree.tmp"
-	if [ "$suite" = bookworm ]; then
-		tarball=/usr/src/$pkg.tar.xz
-	elif [ -n "$release" ]; then
-		# the build root holds it already
-		tarball=$(cache_lock "root-$release" && build_root "$release")/usr/src/$pkg.tar.xz
-	else
-		suite_unpack "$suite" "$tree.deb" "$pkg"
-		tarball=$tree.deb/usr/src/$pkg.tar.xz
-	fi
+	tarball=$(source_tarball "$kernel" "$tree.deb")
 	nice -n 19 tar -xJf "$tarball" -C "$tree.tmp" --strip-components=1
 	rm -rf "$tree.deb"
 	touch "$tree.tmp/.complete"

@@ -29,6 +29,9 @@ kernel_suite() {
 	esac
 }
 
+# The newest kernel: the one the series for the kernel tree is made for
+export SUBDMA_KERNEL_NEWEST=${SUBDMA_KERNELS_ALL##* }
+
 # kernel_root KERNEL: the release of the build root the kernel needs, or
 # nothing when the host builds for it
 kernel_root() {
@@ -244,4 +247,36 @@ target_headers() {
 		echo "$dir/usr/src/linux-headers-$abi"
 		;;
 	esac
+}
+
+# source_version KERNEL: the version of KERNEL's linux-source-* package
+source_version() {
+	local suite pkg=linux-source-$1
+	suite=$(kernel_suite "$1")
+	if [ "$suite" = bookworm ]; then
+		need_packages "$pkg"
+		dpkg-query -W -f='${Version}' "$pkg"
+	else
+		suite_version "$suite" "$pkg"
+	fi
+}
+
+# source_tarball KERNEL DIR: the path of KERNEL's linux-source-* tarball:
+# in the host's /usr/src, in its build root's, or unpacked from its suite
+# into DIR
+source_tarball() {
+	local suite release pkg=linux-source-$1
+	suite=$(kernel_suite "$1")
+	release=$(kernel_root "$1")
+	need_packages xz-utils
+	if [ "$suite" = bookworm ]; then
+		need_packages "$pkg"
+		echo "/usr/src/$pkg.tar.xz"
+	elif [ -n "$release" ]; then
+		# the build root holds it already
+		echo "$(cache_lock "root-$release" && build_root "$release")/usr/src/$pkg.tar.xz"
+	else
+		suite_unpack "$suite" "$2" "$pkg"
+		echo "$2/usr/src/$pkg.tar.xz"
+	fi
 }
