@@ -3,8 +3,11 @@
 #
 # The series for the kernel tree as its maintainers would take it: made
 # by tests/kernel/series.sh, applied with git am to the tree as Debian
-# ships it, each patch clean under the tree's checkpatch.pl --strict, and
-# the tree's get_maintainer.pl naming the driver's MAINTAINERS entry.
+# ships it (tests/kernel/tree.sh), each patch clean under the tree's
+# checkpatch.pl --strict, the tree's get_maintainer.pl naming the
+# driver's MAINTAINERS entry, and the driver with its KUnit tests built in
+# the tree with W=1 and no warning (x86_64, the ISA DMA API, modules).
+# The tree's kunit.py runs its KUnit tests in tests/kunit/run.sh.
 #   tests/kernel/check.sh
 set -euo pipefail
 # shellcheck source=../lib/common.sh
@@ -12,12 +15,10 @@ set -euo pipefail
 # shellcheck source=../lib/kernels.sh
 . "$SUBDMA_TOP/tests/lib/kernels.sh"
 
-identity=(-c "user.name=subdma developers" -c "user.email=dev@subdma.invalid")
 # checkpatch.pl checks the licences with spdxcheck.py, which needs these
-need_packages python3-ply python3-git
+need_packages python3-ply python3-git gcc make flex bison bc libelf-dev
 work=$(mktemp -d)
-base=$SUBDMA_CACHE/linux-git-$SUBDMA_KERNEL_NEWEST-$(source_version "$SUBDMA_KERNEL_NEWEST")
-trap 'git -C "$base" worktree remove --force "$work/tree" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'rm -rf "$work"' EXIT
 
 "$SUBDMA_TOP/tests/kernel/series.sh" "$work/series" >/dev/null
 mapfile -t patches < <(find "$work/series" -name '0*.patch' ! -name '0000-*' | sort)
@@ -25,13 +26,13 @@ mapfile -t patches < <(find "$work/series" -name '0*.patch' ! -name '0000-*' | s
 # the entry's title, as far as get_maintainer.pl prints it
 entry=$(sed -n '1p' "$SUBDMA_TOP/MAINTAINERS" | cut -c1-30)
 
-git -C "$base" worktree add -q --detach "$work/tree" base
-cd "$work/tree"
-if out=$(git "${identity[@]}" am -q "${patches[@]}" 2>&1); then
-	check_pass "the series applies with git am to linux-source-$SUBDMA_KERNEL_NEWEST ($(git rev-list --count base..HEAD) patches)"
+if tree=$("$SUBDMA_TOP/tests/kernel/tree.sh" "$work/series" 2>"$work/am"); then
+	check_pass "the series applies with git am to linux-source-$SUBDMA_KERNEL_NEWEST ($(git -C "$tree" rev-list --count base..HEAD) patches)"
 else
-	check_fail "the series applies with git am to linux-source-$SUBDMA_KERNEL_NEWEST" "$out"
+	check_fail "the series applies with git am to linux-source-$SUBDMA_KERNEL_NEWEST" "$(tail -n 20 "$work/am")"
+	check_summary
 fi
+cd "$tree"
 for patch in "${patches[@]}"; do
 	name=${patch##*/}
 	# Debian's python3, which has them, whatever else PATH finds first
@@ -48,4 +49,23 @@ for patch in "${patches[@]}"; do
 		check_fail "get_maintainer.pl names the driver's entry for $name" "$out"
 	fi
 done
+
+# the driver and its tests in the tree, W=1: a small x86_64 configuration
+# with what they depend on
+build=$work/build
+make -s O="$build" allnoconfig
+scripts/config --file "$build/.config" -e 64BIT -e MODULES -e BLOCK -e SCSI \
+	-e SCSI_LOWLEVEL -e ACPI -e ISA_DMA_API -e KUNIT \
+	-m SCSI_SUBDMA -m SCSI_SUBDMA_KUNIT_TEST
+make -s O="$build" olddefconfig
+if ! grep -qx 'CONFIG_SCSI_SUBDMA_KUNIT_TEST=m' "$build/.config"; then
+	check_fail "the tree configures the driver and its tests as modules" \
+		"$(grep SUBDMA "$build/.config")"
+elif out=$(nice -n 19 make -s -j"$(nproc)" O="$build" W=1 drivers/scsi/subdma/ 2>&1) &&
+	[ -z "$out" ] && [ -f "$build/drivers/scsi/subdma/subdma_kunit.o" ]; then
+	check_pass "the tree builds drivers/scsi/subdma/ with W=1 and no warning"
+else
+	check_fail "the tree builds drivers/scsi/subdma/ with W=1 and no warning" \
+		"$(head -n 20 <<<"$out")"
+fi
 check_summary
