@@ -3,9 +3,11 @@
 #
 # KUnit under UML: build the driver's core with its tests into a UML
 # kernel (drivers/scsi/subdma/.kunitconfig) from one kernel's own Debian
-# source and run them with kunit.py.  Fails when a case fails, crashes
-# or skips (every case runs on every kernel), or when fewer cases ran
-# than the suites hold.
+# source and run them with kunit.py.  On the newest kernel the tree is
+# the one with the series for it applied (tests/kernel/tree.sh), and
+# kunit.py is run as its maintainers would.  Fails when a case fails,
+# crashes or skips (every case runs on every kernel), or when fewer cases
+# ran than the suites hold.
 #   run.sh [KERNEL]    6.1 (the default), 6.12 or 7.3
 set -euo pipefail
 # shellcheck source=../lib/common.sh
@@ -17,7 +19,13 @@ kernel=${1:-6.1}
 # every case, each parameter counted: raised with each case added
 min_cases=136
 need_packages gcc make flex bison bc python3 libc6-dev
-tree=$("$SUBDMA_TOP/tests/kunit/tree.sh" "$kernel")
+if [ "$kernel" = "$SUBDMA_KERNEL_NEWEST" ]; then
+	tree=$("$SUBDMA_TOP/tests/kernel/tree.sh")
+	kunitconfig=drivers/scsi/subdma
+else
+	tree=$("$SUBDMA_TOP/tests/kunit/tree.sh" "$kernel")
+	kunitconfig=$SUBDMA_TOP/drivers/scsi/subdma/.kunitconfig
+fi
 build=$SUBDMA_CACHE/kunit-uml-$(basename "$tree")
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
@@ -25,7 +33,7 @@ trap 'rm -f "$out"' EXIT
 log "building and running the KUnit suites under UML on $kernel (minutes when cold)"
 status=0
 (cd "$tree" && nice -n 19 python3 tools/testing/kunit/kunit.py run \
-	--kunitconfig="$SUBDMA_TOP/drivers/scsi/subdma/.kunitconfig" \
+	--kunitconfig="$kunitconfig" \
 	--build_dir="$build" --jobs="$(nproc)") 2>&1 |
 	tee "$out" || status=$?
 
