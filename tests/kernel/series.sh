@@ -99,7 +99,17 @@ trap 'git -C "$base" worktree remove --force "$work/tree" 2>/dev/null; rm -rf "$
 git -C "$base" worktree add -q --detach "$work/tree" base
 cd "$work/tree"
 
-# 1. the driver, its tests and its hooks
+# 1. kernel-doc reads a prototype with VISIBLE_IF_KUNIT in it (the
+# driver documents such functions) unless the tree already does
+xforms=tools/lib/python/kdoc/xforms_lists.py
+if ! grep -q 'VISIBLE_IF_KUNIT' "$xforms"; then
+	grep -q '^        (CMatch("__init_or_module"), ""),$' "$xforms" ||
+		die "no __init_or_module transform in $xforms to add VISIBLE_IF_KUNIT's beside"
+	sed -i '/^        (CMatch("__init_or_module"), ""),$/a \        (CMatch("VISIBLE_IF_KUNIT"), ""),' "$xforms"
+	commit "$messages/kdoc.txt"
+fi
+
+# 2. the driver, its tests and its hooks
 drv=drivers/scsi/subdma
 "$SUBDMA_TOP/tests/kernel/sources.sh" "$drv" "$kernel"
 # the Makefile's out-of-tree paragraph and the Kconfig's note on dropping
@@ -121,7 +131,7 @@ maintainers_entry '^SUBDMA ISA SCSI HOST ADAPTER' '^drivers/' >"$work/entry"
 maintainers_add "$work/entry"
 commit "$messages/driver.txt"
 
-# 2. the documents, in the tree's index, and the sysfs ABI
+# 3. the documents, in the tree's index, and the sysfs ABI
 for doc in "$SUBDMA_TOP"/Documentation/scsi/subdma*.rst; do
 	cp "$doc" Documentation/scsi/
 done
