@@ -16,7 +16,8 @@ set -euo pipefail
 . "$SUBDMA_TOP/tests/lib/kernels.sh"
 
 # checkpatch.pl checks the licences with spdxcheck.py, which needs these
-need_packages python3-ply python3-git gcc make flex bison bc libelf-dev
+need_packages python3-ply python3-git gcc make flex bison bc libelf-dev \
+	python3-sphinx python3-yaml graphviz
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -41,6 +42,8 @@ for patch in "${patches[@]}"; do
 	else
 		check_fail "checkpatch --strict: $name" "$(head -n 20 <<<"$out")"
 	fi
+	# the driver's own patches: those that touch its files
+	grep -q '^+++ b/.*subdma' "$patch" || continue
 	out=$(perl scripts/get_maintainer.pl --no-git-fallback --nol --nor \
 		"$patch" 2>&1 || true)
 	if grep -qF "maintainer:$entry" <<<"$out"; then
@@ -67,5 +70,15 @@ elif out=$(nice -n 19 make -s -j"$(nproc)" O="$build" W=1 drivers/scsi/subdma/ 2
 else
 	check_fail "the tree builds drivers/scsi/subdma/ with W=1 and no warning" \
 		"$(head -n 20 <<<"$out")"
+fi
+
+# its documents in the tree's own documentation build, with kernel-doc
+# pulling in the driver's comments: no warning
+if out=$(PATH=/usr/bin:/bin make -s O="$work/docs" htmldocs SPHINXDIRS=scsi 2>&1) &&
+	! grep -iE 'warning|error' <<<"$out" >"$work/docs.log"; then
+	check_pass "make htmldocs SPHINXDIRS=scsi without a warning"
+else
+	check_fail "make htmldocs SPHINXDIRS=scsi without a warning" \
+		"$(head -n 20 "$work/docs.log" 2>/dev/null || tail -n 20 <<<"$out")"
 fi
 check_summary
