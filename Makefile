@@ -16,6 +16,8 @@
 #   make [W=1] [C=2]   build subdma.ko against KDIR
 #   make qemu          build the project's QEMU with the adapter model
 #   make qemu-series   the QEMU patch series for upstream review
+#   make kernel-series the driver as a patch series for the newest kernel
+#                      tree (SERIES_DIR=DIR; prints the directory)
 
 SHELL := /bin/bash
 
@@ -31,7 +33,8 @@ KBUILD = $(MAKE) -C $(KDIR) M=$(MODULE_DIR) \
 SUBDMA_KERNELS ?= 6.1 6.12 7.3
 export SUBDMA_KERNELS
 
-.PHONY: all modules clean qemu qemu-series run bench deb check check-style \
+.PHONY: all modules clean qemu qemu-series kernel-series run bench deb check \
+	check-style check-kernel \
 	check-build check-kunit check-qtest check-adapter check-e2e \
 	check-dkms check-bench check-reliability check-full
 
@@ -57,6 +60,11 @@ qemu:
 qemu-series:
 	@tests/qemu/series.sh $(SERIES_DIR)
 
+# The driver as a series for the newest kernel tree, from the same
+# sources (prints the directory)
+kernel-series:
+	@tests/kernel/series.sh $(SERIES_DIR)
+
 # The main job on an embedded default machine
 run:
 	@tests/e2e/run.sh demo
@@ -70,8 +78,8 @@ deb:
 	@tests/dkms/deb.sh
 
 # Every test the project has
-check: check-style check-build check-kunit check-qtest check-adapter \
-	check-e2e check-dkms check-bench check-reliability
+check: check-style check-build check-kunit check-kernel check-qtest \
+	check-adapter check-e2e check-dkms check-bench check-reliability
 
 # checkpatch --strict on the driver (from a kernel tree), shellcheck;
 # kernel-doc, and the documentation built with Sphinx
@@ -86,6 +94,12 @@ check-build:
 # The driver's core under KUnit in UML, from each kernel's own source
 check-kunit:
 	@tests/matrix.sh kunit
+
+# The series for the newest kernel tree: git am, checkpatch --strict,
+# get_maintainer.pl, the W=1 build and htmldocs in that tree (its
+# kunit.py runs in check-kunit)
+check-kernel:
+	@tests/kernel/check.sh
 
 # The adapter model under QEMU's qtest: its ports and the 8237 driven
 # directly, without a guest; the upstream series applies and is clean
