@@ -132,9 +132,16 @@ maintainers_add "$work/entry"
 commit "$messages/driver.txt"
 
 # 3. the documents, in the tree's index, and the sysfs ABI
+# without what only the out-of-tree driver has (DKMS, the kernels it is
+# built for, the project's tests), fenced by comments in the source
 for doc in "$SUBDMA_TOP"/Documentation/scsi/subdma*.rst; do
-	cp "$doc" Documentation/scsi/
+	perl -0777 -pe 's/^\.\. out-of-tree\n.*?^\.\. end of out-of-tree\n\n?//msg' \
+		"$doc" >"Documentation/scsi/${doc##*/}"
 done
+if grep -nE '(out-of-tree|tests/|DKMS|subdma_compat|``make |Debian)' \
+	Documentation/scsi/subdma*.rst; then
+	die "the documents in the tree speak of the out-of-tree driver (above)"
+fi
 cp "$SUBDMA_TOP"/Documentation/ABI/testing/sysfs-driver-subdma \
 	Documentation/ABI/testing/
 # in the index's host adapter drivers, in their order
